@@ -1,0 +1,88 @@
+"""Execute chapters with papermill in a profile, in place, and record how each run went.
+
+    python .ci/execute.py --profile cpu                 # every chapter in _toc.yml
+    python .ci/execute.py --profile smoke book/01_pca_linear_autoencoder.ipynb
+
+Each executed notebook replaces the stored one (its outputs are what the book shows),
+and data/runs.json gets the chapter's profile, wall time, machine and library versions.
+Use `bash .ci/execute ...`, which first installs what is missing.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+RUNS = ROOT / "data" / "runs.json"
+
+
+def toc_notebooks() -> list[Path]:
+    """The chapters of _toc.yml that are notebooks, in book order."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files: list[str] = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "file" in node:
+                files.append(node["file"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(toc)
+    return [ROOT / f"{f}.ipynb" for f in files if (ROOT / f"{f}.ipynb").exists()]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--profile", required=True, choices=["smoke", "cpu", "gpu"])
+    parser.add_argument("notebooks", nargs="*", type=Path, help="default: every chapter in _toc.yml")
+    parser.add_argument("--output-dir", type=Path, default=None,
+                        help="write executed notebooks here instead of in place (no record kept)")
+    args = parser.parse_args(argv)
+
+    import papermill as pm
+
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    from helpers.runtime import describe_machine
+
+    notebooks = [p.resolve() for p in args.notebooks] or toc_notebooks()
+    missing = [str(p) for p in notebooks if not p.exists()]
+    if missing:
+        parser.error(f"no such notebook: {', '.join(missing)}")
+    runs = json.loads(RUNS.read_text()) if RUNS.exists() else {}
+    machine = describe_machine()
+    for nb in notebooks:
+        out = (args.output_dir / nb.name) if args.output_dir else nb
+        if args.output_dir:
+            args.output_dir.mkdir(parents=True, exist_ok=True)
+        print(f"== {nb.relative_to(ROOT)} ({args.profile} profile)", flush=True)
+        started = time.time()
+        pm.execute_notebook(str(nb), str(out), parameters={"PROFILE": args.profile},
+                            kernel_name="python3", cwd=str(nb.parent), progress_bar=False,
+                            log_output=False)
+        wall = round(time.time() - started, 1)
+        print(f"   done in {wall} s", flush=True)
+        if args.output_dir is None:
+            runs[str(nb.relative_to(ROOT))] = {
+                "profile": args.profile,
+                "wall_time_s": wall,
+                "finished": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                **machine,
+            }
+            RUNS.write_text(json.dumps(runs, indent=2, sort_keys=True) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,29 @@
+"""Bridges between a running chapter and the rendered book.
+
+:func:`glue` stores a value in the notebook's outputs under a name, in the format that
+MyST-NB's ``{glue}`` role reads, so the prose quotes numbers the code printed instead of
+numbers typed by hand. It needs no MyST-NB in the kernel (Colab has none).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+GLUE_PREFIX = "application/papermill.record/"
+
+
+def glue(name: str, value: Any, display: bool = False, fmt: str | None = None) -> Any:
+    """Record ``value`` as ``name`` for ``{glue}`name``` in the book; show it too if ``display``.
+
+    ``fmt`` (e.g. ``"{:.2f}"``) formats numbers before they are stored as text.
+    """
+    from IPython.core.formatters import format_display_data
+    from IPython.display import display as ipy_display
+
+    if not name or not name.replace("_", "").replace("-", "").isalnum():
+        raise ValueError(f"name: expected letters, digits, '_' or '-', got {name!r}")
+    shown = fmt.format(value) if fmt is not None else value
+    bundle, metadata = format_display_data(shown)
+    prefix = "" if display else GLUE_PREFIX
+    metadata["scrapbook"] = {"name": name, "mime_prefix": prefix}
+    ipy_display({prefix + k: v for k, v in bundle.items()}, raw=True, metadata=metadata)
+    return value

@@ -1,0 +1,177 @@
+"""The figures every chapter draws: image grids, reconstructions, learning curves, 2-D codes.
+
+Each function checks its inputs (shape, range) and returns the matplotlib ``Figure``
+(or ``Axes`` when drawing into one you pass), so a chapter can add titles or save it.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from helpers.checks import as_array, positive_int, same_length
+
+
+def as_images(name: str, images: Any, value_range: tuple[float, float] = (0.0, 1.0)) -> np.ndarray:
+    """Check a batch of images and return it as ``(n, h, w)`` or ``(n, h, w, 3)`` in [0, 1].
+
+    Accepts ``(n, h, w)``, ``(n, h, w, 1)``, ``(n, h, w, 3)`` and flat ``(n, h*w)`` with
+    ``h*w`` a perfect square (784 -> 28 x 28). Pixels must lie in ``value_range``
+    (use ``(-1, 1)`` for tanh outputs); they are rescaled to [0, 1] for display.
+    """
+    arr = as_array(name, images, ndim=(2, 3, 4), value_range=value_range).astype(np.float32)
+    if arr.ndim == 2:
+        side = math.isqrt(arr.shape[1])
+        if side * side != arr.shape[1]:
+            raise ValueError(
+                f"{name}: flat images need a square number of pixels, got {arr.shape[1]} per image"
+            )
+        arr = arr.reshape(len(arr), side, side)
+    if arr.ndim == 4:
+        if arr.shape[-1] == 1:
+            arr = arr[..., 0]
+        elif arr.shape[-1] != 3:
+            raise ValueError(f"{name}: expected 1 or 3 channels, got shape {arr.shape}")
+    lo, hi = value_range
+    return (arr - lo) / (hi - lo)
+
+
+def _hide_ticks(ax: plt.Axes) -> None:
+    ax.set_xticks([])
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+
+
+def image_grid(
+    images: Any,
+    ncols: int = 10,
+    titles: Sequence[str] | None = None,
+    value_range: tuple[float, float] = (0.0, 1.0),
+    size: float = 1.2,
+    suptitle: str | None = None,
+) -> plt.Figure:
+    """Show a batch of images on a grid, ``ncols`` per row, with optional per-image titles."""
+    imgs = as_images("images", images, value_range)
+    ncols = positive_int("ncols", ncols)
+    if titles is not None and len(titles) != len(imgs):
+        raise ValueError(f"titles: expected {len(imgs)} titles (one per image), got {len(titles)}")
+    ncols = min(ncols, len(imgs))
+    nrows = math.ceil(len(imgs) / ncols)
+    fig, axes = plt.subplots(nrows, ncols, figsize=(ncols * size, nrows * size * (1.25 if titles else 1)),
+                             squeeze=False)
+    for i, ax in enumerate(axes.flat):
+        _hide_ticks(ax)
+        if i < len(imgs):
+            ax.imshow(imgs[i], cmap="binary" if imgs.ndim == 3 else None, vmin=0, vmax=1)
+            if titles is not None:
+                ax.set_title(titles[i], fontsize=8)
+    if suptitle:
+        fig.suptitle(suptitle)
+    fig.tight_layout()
+    return fig
+
+
+def reconstruction_rows(
+    originals: Any,
+    reconstructions: Any | Mapping[str, Any],
+    n: int = 10,
+    value_range: tuple[float, float] = (0.0, 1.0),
+) -> plt.Figure:
+    """Originals on the first row, each model's reconstructions below (a dict gives several rows)."""
+    n = positive_int("n", n)
+    rows = {"original": as_images("originals", originals, value_range)}
+    recs = reconstructions if isinstance(reconstructions, Mapping) else {"reconstruction": reconstructions}
+    for label, rec in recs.items():
+        rows[label] = as_images(f"reconstructions[{label!r}]", rec, value_range)
+    same_length(**{f"row{i}": v for i, v in enumerate(rows.values())})
+    shapes = {k: v.shape[1:] for k, v in rows.items()}
+    if len(set(shapes.values())) > 1:
+        raise ValueError(f"reconstructions: image shapes differ from the originals: {shapes}")
+    n = min(n, len(rows["original"]))
+    fig, axes = plt.subplots(len(rows), n, figsize=(n * 1.1, len(rows) * 1.2), squeeze=False)
+    for r, (label, imgs) in enumerate(rows.items()):
+        for c in range(n):
+            ax = axes[r, c]
+            _hide_ticks(ax)
+            ax.imshow(imgs[c], cmap="binary", vmin=0, vmax=1)
+        axes[r, 0].set_ylabel(label, rotation=0, ha="right", va="center", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def _history_dict(history: Any) -> dict[str, list[float]]:
+    """Accept a Keras ``History``, a :class:`helpers.training.TrainingLog` or a plain dict."""
+    data = getattr(history, "history", history)
+    if not isinstance(data, Mapping) or not data:
+        raise ValueError(
+            "history: expected a Keras History, a TrainingLog or a non-empty dict of metric lists"
+        )
+    return {k: list(v) for k, v in data.items()}
+
+
+def learning_curves(
+    history: Any,
+    keys: Sequence[str] | None = None,
+    ax: plt.Axes | None = None,
+    title: str | None = None,
+    logy: bool = False,
+) -> plt.Axes:
+    """Plot metrics per epoch (training solid, ``val_`` dashed in the same colour)."""
+    data = _history_dict(history)
+    if keys is None:
+        keys = [k for k in data if not k.startswith("val_") and k != "epoch_seconds"]
+    missing = [k for k in keys if k not in data]
+    if missing:
+        raise ValueError(f"keys: {missing} not in the history; it has {sorted(data)}")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 3.5))
+    for i, key in enumerate(keys):
+        epochs = np.arange(1, len(data[key]) + 1)
+        ax.plot(epochs, data[key], color=f"C{i}", label=key)
+        if f"val_{key}" in data:
+            ax.plot(np.arange(1, len(data[f"val_{key}"]) + 1), data[f"val_{key}"],
+                    color=f"C{i}", linestyle="--", label=f"val_{key}")
+    ax.set_xlabel("epoch")
+    if logy:
+        ax.set_yscale("log")
+    ax.legend()
+    ax.grid(alpha=0.3)
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+def latent_scatter(
+    codes: Any,
+    labels: Any,
+    class_names: Sequence[str] | None = None,
+    ax: plt.Axes | None = None,
+    title: str | None = None,
+    s: float = 3.0,
+) -> plt.Axes:
+    """Scatter 2-D codings coloured by class, with a legend of class names."""
+    codes = as_array("codes", codes, ndim=2)
+    if codes.shape[1] != 2:
+        raise ValueError(f"codes: expected shape (n, 2), got {codes.shape}")
+    labels = as_array("labels", labels, ndim=1).astype(int)
+    same_length(codes=codes, labels=labels)
+    n_classes = int(labels.max()) + 1
+    if class_names is not None and len(class_names) < n_classes:
+        raise ValueError(f"class_names: expected at least {n_classes} names, got {len(class_names)}")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(5, 5))
+    cmap = plt.get_cmap("tab10" if n_classes <= 10 else "tab20")
+    for k in range(n_classes):
+        mask = labels == k
+        name = class_names[k] if class_names is not None else str(k)
+        ax.scatter(codes[mask, 0], codes[mask, 1], s=s, color=cmap(k), label=name)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.legend(markerscale=12 / max(s, 1.0), fontsize=7, loc="best", framealpha=0.8)
+    if title:
+        ax.set_title(title)
+    return ax
