@@ -13,6 +13,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -48,6 +49,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("notebooks", nargs="*", type=Path, help="default: every chapter in _toc.yml")
     parser.add_argument("--output-dir", type=Path, default=None,
                         help="write executed notebooks here instead of in place (no record kept)")
+    parser.add_argument("--fresh", action="store_true",
+                        help="delete the profile's saved checkpoints first, so every model is trained anew")
     args = parser.parse_args(argv)
 
     import papermill as pm
@@ -60,6 +63,11 @@ def main(argv: list[str] | None = None) -> int:
     missing = [str(p) for p in notebooks if not p.exists()]
     if missing:
         parser.error(f"no such notebook: {', '.join(missing)}")
+    # Checkpoints and saved models go to artifacts/<profile>/ at the top of the repository, so an
+    # interrupted run resumes where it stopped; --fresh starts that profile from nothing.
+    artifacts = Path(os.environ.setdefault("AEGAN_ARTIFACTS", str(ROOT / "artifacts")))
+    if args.fresh and (artifacts / args.profile).exists():
+        shutil.rmtree(artifacts / args.profile)
     runs = json.loads(RUNS.read_text()) if RUNS.exists() else {}
     machine = describe_machine()
     for nb in notebooks:

@@ -29,7 +29,7 @@ if [ ! -e "$STAMP" ]; then
   touch "$STAMP"
 fi
 export PATH="$VENV/bin:$PATH"
-export TF_CPP_MIN_LOG_LEVEL=3 MPLBACKEND=Agg PYTHONHASHSEED=0
+export TF_CPP_MIN_LOG_LEVEL=3 PYTHONHASHSEED=0
 
 # Offline data: seed a private Keras cache from ../shared/data (or $AEGAN_DATA) when it exists,
 # so that nothing is downloaded. Without it, Keras downloads into its usual cache.

@@ -1,8 +1,10 @@
 """Shared plumbing for the course book on autoencoders and GANs.
 
-Importing :mod:`helpers` first pins Keras to the TensorFlow backend and silences
-TensorFlow's C++ log lines (they would otherwise leak into stored notebook outputs
-and break nbval's comparisons). Chapters therefore start with ``import helpers``.
+Importing :mod:`helpers` first pins Keras to the TensorFlow backend and keeps
+TensorFlow's C++ log lines out of the notebooks: ``TF_CPP_MIN_LOG_LEVEL`` silences
+most of them, but the oneDNN notice is written while TensorFlow's libraries load,
+before that setting is read, so the import itself runs with C-level stderr muted.
+Chapters therefore start with ``import helpers``.
 """
 from __future__ import annotations
 
@@ -19,3 +21,26 @@ if "keras" in sys.modules and os.environ.get("KERAS_BACKEND", "tensorflow") != "
     )
 os.environ["KERAS_BACKEND"] = "tensorflow"
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+
+def _import_tensorflow_quietly() -> None:
+    """Import TensorFlow with file descriptor 2 pointed at /dev/null, then restore it."""
+    if "tensorflow" in sys.modules:
+        return
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError):  # no real stderr (some embedded interpreters)
+        import tensorflow  # noqa: F401
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        import tensorflow  # noqa: F401
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
+_import_tensorflow_quietly()

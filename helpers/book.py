@@ -11,7 +11,7 @@ from typing import Any
 GLUE_PREFIX = "application/papermill.record/"
 
 
-def glue(name: str, value: Any, display: bool = False, fmt: str | None = None) -> Any:
+def glue(name: str, value: Any, display: bool = False, fmt: str | None = None) -> None:
     """Record ``value`` as ``name`` for ``{glue}`name``` in the book; show it too if ``display``.
 
     ``fmt`` (e.g. ``"{:.2f}"``) formats numbers before they are stored as text.
@@ -26,4 +26,3 @@ def glue(name: str, value: Any, display: bool = False, fmt: str | None = None) -
     prefix = "" if display else GLUE_PREFIX
     metadata["scrapbook"] = {"name": name, "mime_prefix": prefix}
     ipy_display({prefix + k: v for k, v in bundle.items()}, raw=True, metadata=metadata)
-    return value

@@ -1,0 +1,84 @@
+"""The book itself: glue format, notebook structure, and the committed outputs' claims."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+from helpers import book
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def toc_files() -> list[str]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]]
+    for part in toc["parts"]:
+        files += [ch["file"] for ch in part["chapters"]]
+    return files
+
+
+CHAPTERS = [f for f in toc_files() if (ROOT / f"{f}.ipynb").exists()]
+
+
+def glued(nb) -> dict[str, str]:
+    """name -> stored text of every glue() output in a notebook."""
+    values = {}
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            meta = out.get("metadata", {}).get("scrapbook")
+            if meta:
+                values[meta["name"]] = out["data"][meta["mime_prefix"] + "text/plain"]
+    return values
+
+
+def test_glue_writes_what_myst_nb_reads(monkeypatch):
+    calls = []
+    monkeypatch.setattr("IPython.display.display", lambda *a, **k: calls.append((a, k)))
+    book.glue("ch0_value", 0.5)
+    (bundle,), kwargs = calls[0]
+    assert bundle == {"application/papermill.record/text/plain": "0.5"}
+    assert kwargs["metadata"]["scrapbook"] == {"name": "ch0_value",
+                                               "mime_prefix": "application/papermill.record/"}
+    from myst_nb.ext.glue import GLUE_PREFIX
+
+    assert book.GLUE_PREFIX == GLUE_PREFIX
+    with pytest.raises(ValueError, match="name"):
+        book.glue("bad name!", 1)
+
+
+def test_every_toc_entry_exists():
+    for f in toc_files():
+        assert (ROOT / f"{f}.ipynb").exists() or (ROOT / f"{f}.md").exists(), f
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_chapter_structure(chapter):
+    nb = nbformat.read(ROOT / f"{chapter}.ipynb", as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert sum("parameters" in c.metadata.get("tags", []) for c in code) == 1
+    assert any(c.source.lstrip().startswith("# NBVAL_CHECK_OUTPUT") for c in code), \
+        "no cell has profile-independent output for nbval to check"
+    assert all(o.output_type != "error" for c in code for o in c.outputs)
+    assert "run.report()" in code[-1].source, "a chapter ends with its run record"
+    assert any("Exercises" in c.source for c in nb.cells if c.cell_type == "markdown")
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_committed_outputs_come_from_a_real_profile(chapter):
+    runs = json.loads((ROOT / "data" / "runs.json").read_text())
+    assert runs[f"{chapter}.ipynb"]["profile"] in ("cpu", "gpu")
+    nb = nbformat.read(ROOT / f"{chapter}.ipynb", as_version=4)
+    report = "".join(o.get("text", "") for o in nb.cells[-1].outputs)
+    assert report.split()[:2] in (["profile", "cpu"], ["profile", "gpu"])
+
+
+def test_chapter1_claims_hold_in_committed_outputs():
+    nb = nbformat.read(ROOT / "book" / "01_pca_linear_autoencoder.ipynb", as_version=4)
+    values = glued(nb)
+    assert float(values["ch1_max_angle"]) < 1.0          # degrees, decoder plane vs PCA's
+    assert abs(float(values["ch1_mse_gap_pct"])) < 1.0   # MSE within 1 % of PCA's
+    assert float(values["ch1_r2"]) > 0.999
