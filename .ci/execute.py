@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output-dir", type=Path, default=None,
                         help="write executed notebooks here instead of in place (no record kept)")
     parser.add_argument("--fresh", action="store_true",
-                        help="delete the profile's saved checkpoints first, so every model is trained anew")
+                        help="delete the chapter's checkpoints for this profile first, so every model is trained anew")
     args = parser.parse_args(argv)
 
     import papermill as pm
@@ -63,11 +63,9 @@ def main(argv: list[str] | None = None) -> int:
     missing = [str(p) for p in notebooks if not p.exists()]
     if missing:
         parser.error(f"no such notebook: {', '.join(missing)}")
-    # Checkpoints and saved models go to artifacts/<profile>/ at the top of the repository, so an
-    # interrupted run resumes where it stopped; --fresh starts that profile from nothing.
-    artifacts = Path(os.environ.setdefault("AEGAN_ARTIFACTS", str(ROOT / "artifacts")))
-    if args.fresh and (artifacts / args.profile).exists():
-        shutil.rmtree(artifacts / args.profile)
+    # Checkpoints go to artifacts/<notebook>/<profile>/ at the top of the repository, so an
+    # interrupted run resumes where it stopped; --fresh deletes them first.
+    artifacts_root = Path(os.environ.get("AEGAN_ARTIFACTS_ROOT", str(ROOT / "artifacts")))
     runs = json.loads(RUNS.read_text()) if RUNS.exists() else {}
     machine = describe_machine()
     for nb in notebooks:
@@ -75,6 +73,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.output_dir:
             args.output_dir.mkdir(parents=True, exist_ok=True)
         print(f"== {nb.relative_to(ROOT)} ({args.profile} profile)", flush=True)
+        artifacts = artifacts_root / nb.stem
+        if args.fresh and (artifacts / args.profile).exists():
+            shutil.rmtree(artifacts / args.profile)
+        os.environ["AEGAN_ARTIFACTS"] = str(artifacts)
         started = time.time()
         pm.execute_notebook(str(nb), str(out), parameters={"PROFILE": args.profile},
                             kernel_name="python3", cwd=str(nb.parent), progress_bar=False,

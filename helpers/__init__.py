@@ -44,3 +44,7 @@ def _import_tensorflow_quietly() -> None:
 
 
 _import_tensorflow_quietly()
+
+import tensorflow as _tf  # noqa: E402  (already imported above, quietly)
+
+_tf.get_logger().setLevel("ERROR")  # no retracing notices and the like in stored outputs

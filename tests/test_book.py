@@ -82,3 +82,24 @@ def test_chapter1_claims_hold_in_committed_outputs():
     assert float(values["ch1_max_angle"]) < 1.0          # degrees, decoder plane vs PCA's
     assert abs(float(values["ch1_mse_gap_pct"])) < 1.0   # MSE within 1 % of PCA's
     assert float(values["ch1_r2"]) > 0.999
+
+
+def test_chapter2_claims_hold_in_committed_outputs():
+    values = glued(nbformat.read(ROOT / "book" / "02_stacked_autoencoders.ipynb", as_version=4))
+    # the prose says: the nonlinear AE beats PCA, most at the smallest code
+    assert float(values["ch2_gain_2"]) > float(values["ch2_gain_30"]) > 0
+    assert 45 < float(values["ch2_params_ratio"]) < 55          # tied: about half the parameters
+    assert float(values["ch2_mse_tied"]) < 1.25 * float(values["ch2_mse_untied"])
+    # t-SNE keeps neighbourhoods best, PCA worst
+    assert float(values["ch2_trust_tsne"]) > float(values["ch2_trust_ae"]) > float(values["ch2_trust_pca"])
+
+
+def test_chapter3_claims_hold_in_committed_outputs():
+    values = glued(nbformat.read(ROOT / "book" / "03_pretraining.ipynb", as_version=4))
+    # fine-tuning repairs the greedy stack
+    assert float(values["ch3_mse_greedy_ft"]) < float(values["ch3_mse_greedy"])
+    # with few labels, pretraining helps on both datasets
+    for key in ("fashionmnist", "mnist"):
+        assert float(values[f"ch3_{key}_finetuned_small"]) > float(values[f"ch3_{key}_scratch_small"])
+    # with all labels, the frozen linear probe falls behind fine-tuning
+    assert float(values["ch3_fashionmnist_frozen_all"]) < float(values["ch3_fashionmnist_finetuned_all"])
