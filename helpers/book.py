@@ -21,6 +21,8 @@ def glue(name: str, value: Any, display: bool = False, fmt: str | None = None) -
 
     if not name or not name.replace("_", "").replace("-", "").isalnum():
         raise ValueError(f"name: expected letters, digits, '_' or '-', got {name!r}")
+    if hasattr(value, "item") and getattr(value, "shape", None) == ():  # NumPy scalars -> Python
+        value = value.item()
     shown = fmt.format(value) if fmt is not None else value
     bundle, metadata = format_display_data(shown)
     prefix = "" if display else GLUE_PREFIX

@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 import nbformat
+import numpy as np
 import pytest
 import yaml
 
@@ -46,6 +47,9 @@ def test_glue_writes_what_myst_nb_reads(monkeypatch):
     from myst_nb.ext.glue import GLUE_PREFIX
 
     assert book.GLUE_PREFIX == GLUE_PREFIX
+    calls.clear()
+    book.glue("ch0_numpy", np.float64(0.25))       # stored as 0.25, not 'np.float64(0.25)'
+    assert calls[0][0][0] == {"application/papermill.record/text/plain": "0.25"}
     with pytest.raises(ValueError, match="name"):
         book.glue("bad name!", 1)
 
@@ -98,8 +102,11 @@ def test_chapter3_claims_hold_in_committed_outputs():
     values = glued(nbformat.read(ROOT / "book" / "03_pretraining.ipynb", as_version=4))
     # fine-tuning repairs the greedy stack
     assert float(values["ch3_mse_greedy_ft"]) < float(values["ch3_mse_greedy"])
-    # with few labels, pretraining helps on both datasets
     for key in ("fashionmnist", "mnist"):
-        assert float(values[f"ch3_{key}_finetuned_small"]) > float(values[f"ch3_{key}_scratch_small"])
-    # with all labels, the frozen linear probe falls behind fine-tuning
-    assert float(values["ch3_fashionmnist_frozen_all"]) < float(values["ch3_fashionmnist_finetuned_all"])
+        v = {k: float(values[f"ch3_{key}_{k}"]) for k in (
+            "scratch_small", "finetuned_small", "scratch_mid", "finetuned_mid",
+            "scratch_all", "finetuned_all", "frozen_all")}
+        assert v["finetuned_mid"] > v["scratch_mid"]                 # helps with ~1000 labels
+        assert v["finetuned_small"] - v["scratch_small"] < 0.02      # not beyond noise with 100
+        assert abs(v["finetuned_all"] - v["scratch_all"]) < 0.015    # level with all labels
+        assert v["frozen_all"] < v["finetuned_all"]                  # the linear probe trails
