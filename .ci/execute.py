@@ -1,5 +1,8 @@
 """Execute chapters with papermill in a profile, in place, and record how each run went.
 
+The profile is passed to the kernel as $AEGAN_PROFILE, so the stored notebook keeps its
+`PROFILE = "auto"` parameters cell and nothing else is injected.
+
     python .ci/execute.py --profile cpu                 # every chapter in _toc.yml
     python .ci/execute.py --profile smoke book/01_pca_linear_autoencoder.ipynb
 
@@ -77,10 +80,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.fresh and (artifacts / args.profile).exists():
             shutil.rmtree(artifacts / args.profile)
         os.environ["AEGAN_ARTIFACTS"] = str(artifacts)
+        # The profile travels as $AEGAN_PROFILE, not as a papermill parameter: an injected
+        # `PROFILE = "cpu"` cell would stay in the stored notebook and overrule the smoke
+        # profile that CI asks for through the same variable.
+        os.environ["AEGAN_PROFILE"] = args.profile
         started = time.time()
-        pm.execute_notebook(str(nb), str(out), parameters={"PROFILE": args.profile},
-                            kernel_name="python3", cwd=str(nb.parent), progress_bar=False,
-                            log_output=False)
+        pm.execute_notebook(str(nb), str(out), kernel_name="python3", cwd=str(nb.parent),
+                            progress_bar=False, log_output=False)
         wall = round(time.time() - started, 1)
         print(f"   done in {wall} s", flush=True)
         if args.output_dir is None:

@@ -64,6 +64,8 @@ def test_chapter_structure(chapter):
     nb = nbformat.read(ROOT / f"{chapter}.ipynb", as_version=4)
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert sum("parameters" in c.metadata.get("tags", []) for c in code) == 1
+    # no papermill-injected PROFILE: it would overrule CI's $AEGAN_PROFILE=smoke
+    assert not any("injected-parameters" in c.metadata.get("tags", []) for c in code)
     assert any(c.source.lstrip().startswith("# NBVAL_CHECK_OUTPUT") for c in code), \
         "no cell has profile-independent output for nbval to check"
     assert all(o.output_type != "error" for c in code for o in c.outputs)
