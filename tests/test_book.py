@@ -116,3 +116,25 @@ def test_chapter3_claims_hold_in_committed_outputs():
         assert v["finetuned_small"] - v["scratch_small"] < 0.02      # not beyond noise with 100
         assert abs(v["finetuned_all"] - v["scratch_all"]) < 0.015    # level with all labels
         assert v["frozen_all"] < v["finetuned_all"]                  # the linear probe trails
+
+
+def test_chapter4_claims_hold_in_committed_outputs():
+    values = {k: float(v) for k, v in
+              glued(nbformat.read(ROOT / "book" / "04_conv_recurrent_denoising_sparse.ipynb",
+                                  as_version=4)).items()}
+    # half the parameters, lower error than the dense AE at the same code size
+    assert values["ch4_params_conv"] < 0.6 * values["ch4_params_dense"]
+    assert values["ch4_mse_conv"] < values["ch4_mse_dense"]
+    # denoising: the DAE beats both the noisy input and the plain AE at sigma 0.2; the plain
+    # AE gains only at strong noise; the DAE still helps at 0.5 but not at 0.1
+    assert values["ch4_psnr_dae_20"] > max(values["ch4_psnr_plain_20"], values["ch4_psnr_noisy_20"])
+    assert values["ch4_psnr_plain_20"] <= values["ch4_psnr_noisy_20"]
+    assert values["ch4_psnr_plain_50"] > values["ch4_psnr_noisy_50"]
+    assert values["ch4_psnr_dae_50"] > values["ch4_psnr_noisy_50"]
+    assert values["ch4_psnr_dae_10"] < values["ch4_psnr_noisy_10"]
+    # the MAX=255 mistake adds 20 log10(255) dB
+    assert abs(values["ch4_psnr_wrong"] - values["ch4_psnr_right"] - 20 * np.log10(255)) < 1e-3
+    # sparsity: KL meets its target, both penalties lower the mean activation
+    assert abs(values["ch4_sparse_mean_kl"] - values["ch4_target"]) < 0.05
+    assert values["ch4_sparse_mean_l1"] < values["ch4_sparse_mean_none"]
+    assert values["ch4_sparse_mean_kl"] < values["ch4_sparse_mean_none"]
