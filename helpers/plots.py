@@ -75,6 +75,30 @@ def image_grid(
     return fig
 
 
+def image_rows(
+    rows: Mapping[str, Any],
+    n: int = 10,
+    value_range: tuple[float, float] = (0.0, 1.0),
+) -> plt.Figure:
+    """One labelled row of ``n`` images per entry of ``rows`` (all rows the same image shape)."""
+    n = positive_int("n", n)
+    if not isinstance(rows, Mapping) or not rows:
+        raise ValueError("rows: expected a non-empty dict of {label: images}")
+    checked = {label: as_images(f"rows[{label!r}]", imgs, value_range) for label, imgs in rows.items()}
+    shapes = {k: v.shape[1:] for k, v in checked.items()}
+    if len(set(shapes.values())) > 1:
+        raise ValueError(f"rows: image shapes differ between rows: {shapes}")
+    n = min([n] + [len(v) for v in checked.values()])
+    fig, axes = plt.subplots(len(checked), n, figsize=(n * 1.1, len(checked) * 1.2), squeeze=False)
+    for r, (label, imgs) in enumerate(checked.items()):
+        for c in range(n):
+            _hide_ticks(axes[r, c])
+            axes[r, c].imshow(imgs[c], cmap="binary", vmin=0, vmax=1)
+        axes[r, 0].set_ylabel(label, rotation=0, ha="right", va="center", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
 def reconstruction_rows(
     originals: Any,
     reconstructions: Any | Mapping[str, Any],
@@ -82,25 +106,10 @@ def reconstruction_rows(
     value_range: tuple[float, float] = (0.0, 1.0),
 ) -> plt.Figure:
     """Originals on the first row, each model's reconstructions below (a dict gives several rows)."""
-    n = positive_int("n", n)
-    rows = {"original": as_images("originals", originals, value_range)}
     recs = reconstructions if isinstance(reconstructions, Mapping) else {"reconstruction": reconstructions}
-    for label, rec in recs.items():
-        rows[label] = as_images(f"reconstructions[{label!r}]", rec, value_range)
-    same_length(**{f"row{i}": v for i, v in enumerate(rows.values())})
-    shapes = {k: v.shape[1:] for k, v in rows.items()}
-    if len(set(shapes.values())) > 1:
-        raise ValueError(f"reconstructions: image shapes differ from the originals: {shapes}")
-    n = min(n, len(rows["original"]))
-    fig, axes = plt.subplots(len(rows), n, figsize=(n * 1.1, len(rows) * 1.2), squeeze=False)
-    for r, (label, imgs) in enumerate(rows.items()):
-        for c in range(n):
-            ax = axes[r, c]
-            _hide_ticks(ax)
-            ax.imshow(imgs[c], cmap="binary", vmin=0, vmax=1)
-        axes[r, 0].set_ylabel(label, rotation=0, ha="right", va="center", fontsize=9)
-    fig.tight_layout()
-    return fig
+    rows = {"original": originals, **recs}
+    same_length(**{f"row{i}": np.asarray(v) for i, v in enumerate(rows.values())})
+    return image_rows(rows, n=n, value_range=value_range)
 
 
 def _history_dict(history: Any) -> dict[str, list[float]]:

@@ -91,3 +91,13 @@ def test_latent_scatter_bad_input(codes, labels, names, match):
 
 def teardown_module():
     plt.close("all")
+
+
+def test_image_rows_labels_and_checks():
+    fig = plots.image_rows({"a": IMAGES[:4], "b": IMAGES[:6]}, n=10)
+    assert len([ax for ax in fig.axes if ax.images]) == 8          # 2 rows of min(10, 4, 6)
+    assert fig.axes[0].get_ylabel() == "a"
+    with pytest.raises(ValueError, match="rows: expected a non-empty dict"):
+        plots.image_rows({})
+    with pytest.raises(ValueError, match="image shapes differ between rows"):
+        plots.image_rows({"a": IMAGES, "b": rng.random((3, 8, 8))})
