@@ -138,3 +138,14 @@ def test_chapter4_claims_hold_in_committed_outputs():
     assert abs(values["ch4_sparse_mean_kl"] - values["ch4_target"]) < 0.05
     assert values["ch4_sparse_mean_l1"] < values["ch4_sparse_mean_none"]
     assert values["ch4_sparse_mean_kl"] < values["ch4_sparse_mean_none"]
+
+
+def test_chapter5_claims_hold_in_committed_outputs():
+    values = glued(nbformat.read(ROOT / "book" / "05_variational_autoencoders.ipynb", as_version=4))
+    num = {k: float(v) for k, v in values.items() if k not in ("ch5_worst_class", "ch5_best_class")}
+    for k in (2, 32, 64):            # the plain AE reconstructs better at every latent size
+        assert num[f"ch5_psnr_ae_{k}"] > num[f"ch5_psnr_vae_{k}"]
+    # a larger beta: less information in the codings, lower PSNR
+    assert num["ch5_beta_kl_0_2"] > num["ch5_beta_kl_1_0"] > num["ch5_beta_kl_5_0"]
+    assert num["ch5_beta_psnr_0_2"] > num["ch5_beta_psnr_1_0"] > num["ch5_beta_psnr_5_0"]
+    assert num["ch5_psnr_conv_vae"] > num["ch5_psnr_vae_32"]   # conv VAE, fewer epochs, better
