@@ -149,3 +149,17 @@ def test_chapter5_claims_hold_in_committed_outputs():
     assert num["ch5_beta_kl_0_2"] > num["ch5_beta_kl_1_0"] > num["ch5_beta_kl_5_0"]
     assert num["ch5_beta_psnr_0_2"] > num["ch5_beta_psnr_1_0"] > num["ch5_beta_psnr_5_0"]
     assert num["ch5_psnr_conv_vae"] > num["ch5_psnr_vae_32"]   # conv VAE, fewer epochs, better
+
+
+def test_chapter6_claims_hold_in_committed_outputs():
+    values = glued(nbformat.read(ROOT / "book" / "06_adversarial_examples.ipynb", as_version=4))
+    num = {k: float(v) for k, v in values.items()}
+    assert num["ch6_eps_paper"] == 0.25
+    # like the paper: FGSM at 0.25 makes most answers wrong, and confidently so
+    assert num["ch6_mnist_plain_adv_err"] > 50 > num["ch6_mnist_plain_clean_err"]
+    assert num["ch6_mnist_plain_conf"] > 50
+    # adversarial training lowers the error on (its own) FGSM examples, on both datasets
+    for key in ("mnist", "fashionmnist"):
+        assert num[f"ch6_{key}_robust_adv_err"] < num[f"ch6_{key}_plain_adv_err"]
+    # examples made for one model transfer to another
+    assert num["ch6_transfer_err"] > 20
