@@ -1,7 +1,7 @@
 """Layers that chapters teach and later chapters reuse.
 
-``DenseTranspose`` is taught in the stacked-autoencoder chapter, which shows this very
-source with ``inspect.getsource``.
+``DenseTranspose`` is taught in the stacked-autoencoder chapter and ``MinibatchStdDev`` in
+the GAN chapter; each chapter shows this very source with ``inspect.getsource``.
 """
 from __future__ import annotations
 
@@ -77,3 +77,22 @@ class DenseTranspose(keras.layers.Layer):
             "Keras config cannot store. Save the weights (model.save_weights('x.weights.h5')) and "
             "load them into a model built by the same code."
         )
+
+
+@keras.saving.register_keras_serializable(package="helpers")
+class MinibatchStdDev(keras.layers.Layer):
+    """Append one feature to every example: the batch's mean standard deviation of its inputs.
+
+    A discriminator that sees single examples cannot tell a generator that makes one
+    good image from one that makes all kinds; with this feature it sees how *varied* the
+    batch is, and a collapsed generator's batches stand out (minibatch discrimination,
+    Salimans et al. 2016, in the simple form of Karras et al. 2018). Real and fake
+    batches must go through it separately, as :class:`helpers.gan.GAN` does.
+    """
+
+    def call(self, inputs):
+        spread = ops.mean(ops.std(inputs, axis=0))  # one number for the whole batch
+        return ops.concatenate([inputs, ops.ones_like(inputs[..., :1]) * spread], axis=-1)
+
+    def compute_output_shape(self, input_shape):
+        return (*input_shape[:-1], None if input_shape[-1] is None else input_shape[-1] + 1)

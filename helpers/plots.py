@@ -184,3 +184,35 @@ def latent_scatter(
     if title:
         ax.set_title(title)
     return ax
+
+
+def class_heatmap(
+    histograms: Mapping[int, Any],
+    class_names: Sequence[str],
+    ax: plt.Axes | None = None,
+    title: str | None = None,
+) -> plt.Axes:
+    """Share of each class (columns) among generated samples, one row per epoch.
+
+    ``histograms`` maps an epoch to its class counts. A column that goes white is a class
+    the generator stopped making: mode collapse, seen over training.
+    """
+    if not isinstance(histograms, Mapping) or not histograms:
+        raise ValueError("histograms: expected a non-empty dict of {epoch: class counts}")
+    epochs = sorted(histograms)
+    counts = np.array([np.asarray(histograms[e], dtype=float) for e in epochs])
+    if counts.ndim != 2 or counts.shape[1] != len(class_names):
+        raise ValueError(f"histograms: expected {len(class_names)} counts per epoch (one per class name), "
+                         f"got shape {counts.shape}")
+    shares = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6.5, 0.25 * len(epochs) + 1.6))
+    image = ax.imshow(shares, aspect="auto", cmap="Blues", vmin=0, vmax=max(0.3, shares.max()))
+    ax.set_xticks(range(len(class_names)), class_names, rotation=45, ha="right", fontsize=8)
+    step = max(1, len(epochs) // 10)
+    ax.set_yticks(range(0, len(epochs), step), [str(e) for e in epochs[::step]], fontsize=8)
+    ax.set_ylabel("epoch")
+    ax.figure.colorbar(image, ax=ax, label="share of samples", fraction=0.046, pad=0.04)
+    if title:
+        ax.set_title(title)
+    return ax

@@ -17,6 +17,7 @@ from typing import Any
 
 import helpers  # noqa: F401  (pins the TensorFlow backend before keras is imported)
 import keras
+import tensorflow as tf
 
 from helpers.checks import positive_int
 
@@ -151,6 +152,9 @@ def resumable_fit(
         print(f"Resuming from {directory}: {log.epochs} of {epochs} epochs already trained.")
 
     checkpoint = EpochCheckpoint(directory, log, signature)
+    if isinstance(x, tf.data.Dataset):
+        fit_kwargs.setdefault("shuffle", False)  # a dataset shuffles itself
+    # The checkpoint comes last, so it stores what the other callbacks add to the logs.
     model.fit(x, y, epochs=epochs, initial_epoch=log.epochs, verbose=verbose,
-              callbacks=[checkpoint, *(callbacks or [])], **fit_kwargs)
+              callbacks=[*(callbacks or []), checkpoint], **fit_kwargs)
     return log

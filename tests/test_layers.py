@@ -89,3 +89,25 @@ def test_bad_input():
     built.build((None, 6))
     with pytest.raises(ValueError, match="expects 4 features"):
         DenseTranspose(built)(np.zeros((1, 5), "float32"))
+
+
+def test_minibatch_stddev_appends_the_batch_spread():
+    from helpers.layers import MinibatchStdDev
+
+    x = np.array([[0.0, 2.0], [2.0, 2.0], [4.0, 2.0]], "float32")
+    out = keras.ops.convert_to_numpy(MinibatchStdDev()(x))
+    spread = np.mean(np.std(x, axis=0))  # std of columns: [1.633, 0] -> mean 0.8165
+    np.testing.assert_allclose(out, np.c_[x, np.full(3, spread)], rtol=1e-6)
+    same = np.repeat(x[:1], 4, axis=0)  # a "collapsed" batch: all examples alike
+    assert keras.ops.convert_to_numpy(MinibatchStdDev()(same))[:, -1].max() == 0.0
+    assert MinibatchStdDev().compute_output_shape((None, 5)) == (None, 6)
+
+
+def test_dense_discriminator_with_minibatch_std():
+    from helpers.gan import dense_discriminator
+    from helpers.layers import MinibatchStdDev
+
+    disc = dense_discriminator(minibatch_std=True)
+    assert any(isinstance(layer, MinibatchStdDev) for layer in disc.layers)
+    assert disc.output_shape == (None, 1)
+    assert disc.layers[3].kernel.shape == (151, 100)  # 150 units + the spread

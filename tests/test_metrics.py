@@ -1,4 +1,4 @@
-"""helpers.metrics.psnr against an independent implementation (tf.image.psnr) and by hand."""
+"""helpers.metrics: PSNR (against tf.image.psnr and by hand), the Fréchet distance, class statistics."""
 from __future__ import annotations
 
 import numpy as np
@@ -45,3 +45,78 @@ def test_8bit_images_use_255():
 def test_bad_input(a, b, kwargs, match):
     with pytest.raises(ValueError, match=match):
         psnr(a, b, **kwargs)
+
+
+# --- Fréchet distance and class statistics (GAN chapters) -----------------------------
+
+from helpers.metrics import (class_coverage, class_entropy, class_histogram,  # noqa: E402
+                             frechet_distance, frechet_distance_from_moments)
+
+
+def _gaussian(rng, n, mean, cov):
+    return rng.multivariate_normal(mean, cov, size=n)
+
+
+def test_frechet_distance_of_a_set_to_itself_is_zero():
+    feats = np.random.default_rng(0).normal(size=(500, 8))
+    assert abs(frechet_distance(feats, feats)) < 1e-8
+
+
+def test_frechet_distance_matches_the_formula_on_known_gaussians():
+    # Diagonal covariances commute, so Tr((S1 S2)^1/2) = sum(sqrt(s1 * s2)) exactly.
+    mu1, mu2 = np.array([0.0, 1.0, -2.0]), np.array([1.0, 1.0, 0.5])
+    s1, s2 = np.array([1.0, 4.0, 0.25]), np.array([9.0, 1.0, 0.25])
+    expected = np.sum((mu1 - mu2) ** 2) + np.sum(s1 + s2 - 2 * np.sqrt(s1 * s2))
+    got = frechet_distance_from_moments(mu1, np.diag(s1), mu2, np.diag(s2))
+    assert np.isclose(got, expected, rtol=1e-10)
+    # A full (non-diagonal) pair against scipy's sqrtm, written independently.
+    from scipy.linalg import sqrtm
+    rng = np.random.default_rng(1)
+    a, b = rng.normal(size=(4, 4)), rng.normal(size=(4, 4))
+    c1, c2 = a @ a.T + 0.1 * np.eye(4), b @ b.T + 0.1 * np.eye(4)
+    direct = np.trace(c1 + c2 - 2 * np.real(sqrtm(c1 @ c2)))
+    assert np.isclose(frechet_distance_from_moments(np.zeros(4), c1, np.zeros(4), c2), direct, rtol=1e-8)
+
+
+def test_frechet_distance_estimated_from_samples_is_close_to_the_true_one():
+    rng = np.random.default_rng(2)
+    a = _gaussian(rng, 20_000, [0, 0], [[1, 0], [0, 1]])
+    b = _gaussian(rng, 20_000, [3, 0], [[1, 0], [0, 1]])
+    assert abs(frechet_distance(a, b) - 9.0) < 0.2
+
+
+def test_frechet_distance_grows_with_a_shift():
+    rng = np.random.default_rng(3)
+    base = rng.normal(size=(2000, 5))
+    distances = [frechet_distance(base, rng.normal(size=(2000, 5)) + shift) for shift in (0.0, 0.5, 1.0, 2.0)]
+    assert distances == sorted(distances) and distances[0] < 0.05 < distances[1]
+
+
+def test_frechet_distance_is_safe_on_singular_covariances():
+    rng = np.random.default_rng(4)
+    flat = np.c_[rng.normal(size=(300, 2)), np.zeros((300, 3))]  # rank-2 covariance in 5-D
+    d = frechet_distance(flat, flat + 1.0)
+    assert np.isfinite(d) and np.isclose(d, 5.0, atol=1e-6)
+
+
+def test_frechet_distance_rejects_bad_features():
+    with pytest.raises(ValueError, match="features_b: expected 3 features"):
+        frechet_distance(np.zeros((5, 3)), np.zeros((5, 4)))
+    with pytest.raises(ValueError, match="features_a: need at least 2 samples"):
+        frechet_distance(np.zeros((1, 3)), np.zeros((5, 3)))
+    with pytest.raises(ValueError, match="features_a: expected a 2-D array"):
+        frechet_distance(np.zeros(5), np.zeros((5, 1)))
+
+
+def test_class_statistics():
+    uniform = np.repeat(np.arange(10), 100)
+    assert class_coverage(uniform) == 10 and np.isclose(class_entropy(uniform), np.log2(10))
+    collapsed = np.r_[np.full(995, 3), np.arange(5)]  # five stray samples stay under 1 %
+    assert class_coverage(collapsed) == 1 and class_entropy(collapsed) < 0.1
+    assert class_histogram([0, 0, 2], num_classes=3).tolist() == [2, 0, 1]
+    two = np.r_[np.zeros(50), np.ones(50)]
+    assert class_coverage(two) == 2 and np.isclose(class_entropy(two), 1.0)
+    with pytest.raises(ValueError, match="labels: expected values in"):
+        class_histogram([0, 10])
+    with pytest.raises(ValueError, match="labels: expected integer"):
+        class_histogram([0.5])

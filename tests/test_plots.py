@@ -101,3 +101,15 @@ def test_image_rows_labels_and_checks():
         plots.image_rows({})
     with pytest.raises(ValueError, match="image shapes differ between rows"):
         plots.image_rows({"a": IMAGES, "b": rng.random((3, 8, 8))})
+
+
+def test_class_heatmap_shows_shares_per_epoch():
+    names = [f"c{i}" for i in range(4)]
+    ax = plots.class_heatmap({1: [10, 0, 0, 0], 2: [5, 5, 0, 0]}, names)
+    shares = ax.images[0].get_array()
+    np.testing.assert_allclose(shares, [[1, 0, 0, 0], [0.5, 0.5, 0, 0]])
+    assert [t.get_text() for t in ax.get_xticklabels()] == names
+    with pytest.raises(ValueError, match="histograms: expected 4 counts per epoch"):
+        plots.class_heatmap({1: [1, 2]}, names)
+    with pytest.raises(ValueError, match="histograms: expected a non-empty dict"):
+        plots.class_heatmap({}, names)
