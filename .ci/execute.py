@@ -80,6 +80,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.fresh and (artifacts / args.profile).exists():
             shutil.rmtree(artifacts / args.profile)
         os.environ["AEGAN_ARTIFACTS"] = str(artifacts)
+        # Models that later chapters reuse (helpers.store) go to one place for all chapters.
+        os.environ.setdefault("AEGAN_STORE", str(artifacts_root / "store"))
         # The profile travels as $AEGAN_PROFILE, not as a papermill parameter: an injected
         # `PROFILE = "cpu"` cell would stay in the stored notebook and overrule the smoke
         # profile that CI asks for through the same variable.

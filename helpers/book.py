@@ -28,3 +28,20 @@ def glue(name: str, value: Any, display: bool = False, fmt: str | None = None) -
     prefix = "" if display else GLUE_PREFIX
     metadata["scrapbook"] = {"name": name, "mime_prefix": prefix}
     ipy_display({prefix + k: v for k, v in bundle.items()}, raw=True, metadata=metadata)
+
+
+def show_gif(data: bytes, alt: str = "animation", width: int | None = None) -> None:
+    """Display an animated GIF inline as an ``<img>`` with a data URI.
+
+    The notebook stores it as HTML, which Jupyter, Colab and the rendered book all show
+    (a raw ``image/gif`` output is dropped by the book's renderer).
+    """
+    import base64
+
+    from IPython.display import HTML, display
+
+    if not isinstance(data, (bytes, bytearray)) or not bytes(data[:6]) in (b"GIF87a", b"GIF89a"):
+        raise ValueError("data: expected the bytes of a GIF file (they start with GIF89a)")
+    size = f' width="{int(width)}"' if width else ""
+    encoded = base64.b64encode(bytes(data)).decode("ascii")
+    display(HTML(f'<img src="data:image/gif;base64,{encoded}" alt="{alt}"{size}>'))

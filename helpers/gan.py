@@ -79,6 +79,65 @@ def dense_discriminator(image_shape: tuple[int, int] = (28, 28), minibatch_std: 
     ], name=name)
 
 
+def _dcgan_init() -> keras.initializers.Initializer:
+    return keras.initializers.RandomNormal(0.0, 0.02)  # Radford et al.: all weights from N(0, 0.02)
+
+
+def dcgan_generator(codings_size: int = 100, width: int = 64, num_classes: int | None = None,
+                    name: str = "dcgan_generator") -> keras.Model:
+    """DCGAN generator (Radford et al. 2016) for 28x28 images, pixels in [-1, 1].
+
+    Project and reshape the codings to 7x7x(2*width), then two stride-2 transposed
+    convolutions (7 -> 14 -> 28): batch normalisation and ReLU inside, tanh at the output,
+    no pooling and no dense hidden layer. With ``num_classes`` the label enters as a
+    one-hot vector concatenated to the codings (Mirza & Osindero 2014), and the model
+    takes ``[codings, labels]``.
+    """
+    positive_int("codings_size", codings_size)
+    positive_int("width", width)
+    L = keras.layers
+    codings = keras.Input((codings_size,), name="codings")
+    inputs, h = [codings], codings
+    if num_classes is not None:
+        labels = keras.Input((), dtype="int32", name="labels")
+        inputs.append(labels)
+        h = L.Concatenate()([codings, L.CategoryEncoding(num_classes, output_mode="one_hot")(labels)])
+    h = L.Dense(7 * 7 * 2 * width, use_bias=False, kernel_initializer=_dcgan_init())(h)
+    h = L.Reshape((7, 7, 2 * width))(L.ReLU()(L.BatchNormalization()(h)))
+    h = L.Conv2DTranspose(width, 4, strides=2, padding="same", use_bias=False,
+                          kernel_initializer=_dcgan_init())(h)
+    h = L.ReLU()(L.BatchNormalization()(h))
+    h = L.Conv2DTranspose(1, 4, strides=2, padding="same", activation="tanh",
+                          kernel_initializer=_dcgan_init())(h)
+    return keras.Model(inputs if num_classes is not None else codings, L.Reshape((28, 28))(h), name=name)
+
+
+def dcgan_discriminator(width: int = 64, num_classes: int | None = None,
+                        name: str = "dcgan_discriminator") -> keras.Model:
+    """DCGAN discriminator for 28x28 images in [-1, 1]: two stride-2 convolutions, LeakyReLU(0.2).
+
+    Batch normalisation on the second convolution (not on the input layer, as Radford
+    et al. advise), no pooling, no dense hidden layer: the last feature map is flattened
+    into the single sigmoid output. With ``num_classes`` the label becomes a learned
+    28x28 map stacked on the image as a second channel; the model takes ``[images, labels]``.
+    """
+    positive_int("width", width)
+    L = keras.layers
+    images = keras.Input((28, 28), name="images")
+    inputs, h = [images], L.Reshape((28, 28, 1))(images)
+    if num_classes is not None:
+        labels = keras.Input((), dtype="int32", name="labels")
+        inputs.append(labels)
+        label_map = L.Reshape((28, 28, 1))(L.Embedding(num_classes, 28 * 28)(labels))
+        h = L.Concatenate()([h, label_map])
+    h = L.Conv2D(width, 4, strides=2, padding="same", kernel_initializer=_dcgan_init())(h)
+    h = L.LeakyReLU(0.2)(h)
+    h = L.Conv2D(2 * width, 4, strides=2, padding="same", use_bias=False, kernel_initializer=_dcgan_init())(h)
+    h = L.LeakyReLU(0.2)(L.BatchNormalization()(h))
+    out = L.Dense(1, activation="sigmoid", kernel_initializer=_dcgan_init())(L.Flatten()(h))
+    return keras.Model(inputs if num_classes is not None else images, out, name=name)
+
+
 def two_phase_step(generator: keras.Model, discriminator: keras.Model, gan: keras.Model,
                    real: np.ndarray, prior: str = "normal", rng: np.random.Generator | None = None,
                    on_phase: Callable[[int], None] | None = None) -> tuple[float, float]:
@@ -270,28 +329,41 @@ def weight_change(model: keras.Model, before: Iterable[np.ndarray]) -> float:
 
 
 
+def _check_range(value_range: tuple[float, float]) -> tuple[float, float]:
+    lo, hi = (float(v) for v in value_range)
+    if not lo < hi:
+        raise ValueError(f"value_range: expected (low, high) with low < high, got {value_range}")
+    return lo, hi
+
+
+def to_unit_range(images: np.ndarray, value_range: tuple[float, float] = (-1.0, 1.0)) -> np.ndarray:
+    """Map generator outputs from ``value_range`` (tanh: (-1, 1)) to pixels in [0, 1], clipped."""
+    lo, hi = _check_range(value_range)
+    return np.clip((np.asarray(images, dtype=np.float32) - lo) / (hi - lo), 0.0, 1.0)
+
+
 class SampleHistory(keras.callbacks.Callback):
     """Generate images from fixed codings after every ``every``-th epoch and keep them on disk.
 
-    The same codings at every epoch show the *progression* of one generator. Each grid is
+    The same codings at every epoch show the *progression* of one generator; ``value_range``
+    is the range of the generator's output ((-1, 1) for tanh). Each grid is
     written to ``directory/samples-epoch-NNNN.npy`` (uint8), so a resumed training keeps
     the grids of the epochs it had already done; :meth:`load` reads them all back.
     """
 
     def __init__(self, directory: str | Any, codings: np.ndarray, labels: np.ndarray | None = None,
-                 every: int = 1):
+                 every: int = 1, value_range: tuple[float, float] = (0.0, 1.0)):
         super().__init__()
         from pathlib import Path
 
         self.directory = Path(directory)
+        self.value_range = _check_range(value_range)
         self.codings = as_array("codings", codings, ndim=2).astype("float32")
         self.labels = labels
         self.every = positive_int("every", every)
 
     def save(self, epoch: int) -> None:
-        images = self.model.generate(self.codings, self.labels)
-        if images.min() < 0:  # tanh generators: [-1, 1] -> [0, 1]
-            images = (images + 1.0) / 2.0
+        images = to_unit_range(self.model.generate(self.codings, self.labels), self.value_range)
         self.directory.mkdir(parents=True, exist_ok=True)
         tmp = self.directory / f"tmp-samples-epoch-{epoch:04d}.npy"
         np.save(tmp, np.round(np.clip(images, 0, 1) * 255).astype(np.uint8))
@@ -325,10 +397,12 @@ class ScoreHistory(keras.callbacks.Callback):
     """
 
     def __init__(self, score: Any, directory: str | Any, n: int = 10_000,
-                 num_classes: int | None = None, seed: int = 0):
+                 num_classes: int | None = None, seed: int = 0,
+                 value_range: tuple[float, float] = (0.0, 1.0)):
         super().__init__()
         from pathlib import Path
 
+        self.value_range = _check_range(value_range)
         self.score, self.n, self.num_classes = score, positive_int("n", n), num_classes
         self.path = Path(directory) / "scores.json"
         self.seed = seed
@@ -340,10 +414,7 @@ class ScoreHistory(keras.callbacks.Callback):
         codings = ops.convert_to_numpy(sample_codings((self.n, self.model.codings_size), self.model.prior,
                                                       seed=int(rng.integers(2**31))))
         labels = None if self.num_classes is None else np.arange(self.n) % self.num_classes
-        images = self.model.generate(codings, labels)
-        if images.min() < 0:
-            images = (images + 1.0) / 2.0
-        scores = self.score(np.clip(images, 0.0, 1.0))
+        scores = self.score(to_unit_range(self.model.generate(codings, labels), self.value_range))
         arrays = {}
         for key, value in scores.items():
             if np.ndim(value) == 0:

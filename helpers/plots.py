@@ -216,3 +216,41 @@ def class_heatmap(
     if title:
         ax.set_title(title)
     return ax
+
+
+def progression_gif(
+    grids: Mapping[int, Any],
+    ncols: int = 8,
+    scale: int = 3,
+    ms_per_frame: int = 400,
+) -> bytes:
+    """An animated GIF (bytes) of sample grids over training, one frame per epoch, labelled.
+
+    ``grids`` maps an epoch to a batch of images in [0, 1] (e.g. what
+    :meth:`helpers.gan.SampleHistory.load` returns); each frame tiles them ``ncols`` wide,
+    each pixel ``scale`` x ``scale``. Show it with :func:`helpers.book.show_gif`.
+    """
+    import io
+
+    from PIL import Image, ImageDraw
+
+    if not isinstance(grids, Mapping) or not grids:
+        raise ValueError("grids: expected a non-empty dict of {epoch: images}")
+    ncols, scale = positive_int("ncols", ncols), positive_int("scale", scale)
+    frames = []
+    for epoch in sorted(grids):
+        imgs = as_images(f"grids[{epoch}]", grids[epoch])
+        n, h, w = imgs.shape[:3]
+        rows = -(-n // ncols)
+        canvas = np.ones((rows * (h + 2) + 14, ncols * (w + 2)), dtype=np.float32)
+        for i, img in enumerate(imgs[..., 0] if imgs.ndim == 4 else imgs):
+            r, c = divmod(i, ncols)
+            canvas[14 + r * (h + 2): 14 + r * (h + 2) + h, c * (w + 2): c * (w + 2) + w] = 1.0 - img
+        frame = Image.fromarray(np.round(canvas * 255).astype(np.uint8), mode="L")
+        frame = frame.resize((frame.width * scale, frame.height * scale), Image.NEAREST)
+        ImageDraw.Draw(frame).text((4, 4), f"epoch {epoch}", fill=0)
+        frames.append(frame)
+    buffer = io.BytesIO()
+    frames[0].save(buffer, format="GIF", save_all=True, append_images=frames[1:],
+                   duration=positive_int("ms_per_frame", ms_per_frame), loop=0)
+    return buffer.getvalue()

@@ -166,3 +166,15 @@ def test_chapter6_claims_hold_in_committed_outputs():
     assert num["ch6_mnist_robust_adv_err"] < min(17.9, num["ch6_mnist_robust_clean_err"])
     # examples made for one model transfer to another
     assert num["ch6_transfer_err"] > 20
+
+
+def test_show_gif_displays_an_img_and_rejects_other_bytes(capsys):
+    from unittest import mock
+
+    shown = []
+    with mock.patch("IPython.display.display", lambda obj: shown.append(obj)):
+        book.show_gif(b"GIF89a" + b"\x00" * 10, alt="progress", width=300)
+    html = shown[0].data
+    assert html.startswith('<img src="data:image/gif;base64,R0lGODlh') and 'alt="progress"' in html
+    with pytest.raises(ValueError, match="data: expected the bytes of a GIF"):
+        book.show_gif(b"\x89PNG....")

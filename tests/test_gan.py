@@ -195,3 +195,44 @@ def test_two_phase_step_moves_only_the_network_of_each_phase():
     G.two_phase_step(gen, disc, gan, _images(16), on_phase=check)
     assert moved[1][0] == 0 and moved[1][1] > 0  # phase 1: discriminator only
     assert moved[2][0] > 0 and moved[2][1] == 0  # phase 2: generator only
+
+
+@pytest.mark.parametrize("num_classes", [None, 10])
+def test_dcgan_networks_follow_the_guidelines(num_classes):
+    gen = G.dcgan_generator(codings_size=16, width=8, num_classes=num_classes)
+    disc = G.dcgan_discriminator(width=8, num_classes=num_classes)
+    kinds = [type(layer).__name__ for layer in gen.layers + disc.layers]
+    assert "MaxPooling2D" not in kinds and "AveragePooling2D" not in kinds  # strided convolutions only
+    assert kinds.count("Conv2DTranspose") == 2 and kinds.count("Conv2D") == 2
+    assert kinds.count("BatchNormalization") == 3  # both networks; not on G's output or D's input
+    assert gen.layers[-2].activation.__name__ == "tanh"
+    assert any(type(layer).__name__ == "LeakyReLU" and np.isclose(layer.negative_slope, 0.2)
+               for layer in disc.layers)
+    dense_in_d = [layer for layer in disc.layers if type(layer).__name__ == "Dense"]
+    assert len(dense_in_d) == 1 and dense_in_d[0].units == 1  # no dense hidden layer
+    stds = [float(np.std(w)) for w in gen.get_weights() if w.ndim > 1 and w.size > 500]
+    assert all(0.015 < s < 0.025 for s in stds)  # N(0, 0.02)
+    z = np.random.default_rng(0).normal(size=(3, 16)).astype("float32")
+    inputs = z if num_classes is None else [z, np.array([0, 1, 2])]
+    images = keras.ops.convert_to_numpy(gen(inputs))
+    assert images.shape == (3, 28, 28) and images.min() >= -1 and images.max() <= 1
+    d_in = images if num_classes is None else [images, np.array([0, 1, 2])]
+    assert keras.ops.convert_to_numpy(disc(d_in)).shape == (3, 1)
+
+
+def test_to_unit_range_and_tanh_callbacks(tmp_path):
+    np.testing.assert_allclose(G.to_unit_range(np.array([-1.0, 0.0, 1.0, 1.5])), [0.0, 0.5, 1.0, 1.0])
+    np.testing.assert_allclose(G.to_unit_range(np.array([0.25]), (0.0, 1.0)), [0.25])
+    with pytest.raises(ValueError, match="value_range: expected"):
+        G.to_unit_range(np.zeros(2), (1.0, 1.0))
+    keras.utils.set_random_seed(0)
+    model = G.GAN(G.dcgan_generator(8, 4), G.dcgan_discriminator(4), seed=0)
+    model.compile()
+    seen = []
+    callbacks = [G.SampleHistory(tmp_path, np.zeros((2, 8)), value_range=(-1, 1)),
+                 G.ScoreHistory(lambda im: seen.append(im) or {"m": float(im.mean())}, tmp_path, n=4,
+                                value_range=(-1, 1))]
+    model.fit(G.image_dataset(_images(32) * 2 - 1, batch_size=16), epochs=1, verbose=0, callbacks=callbacks,
+              shuffle=False)
+    assert 0.0 <= seen[0].min() and seen[0].max() <= 1.0
+    assert abs(seen[0].mean() - 0.5) < 0.1  # an untrained tanh generator sits near 0, i.e. grey

@@ -113,3 +113,19 @@ def test_class_heatmap_shows_shares_per_epoch():
         plots.class_heatmap({1: [1, 2]}, names)
     with pytest.raises(ValueError, match="histograms: expected a non-empty dict"):
         plots.class_heatmap({}, names)
+
+
+def test_progression_gif_has_one_labelled_frame_per_epoch():
+    import io
+
+    from PIL import Image
+
+    grids = {0: np.zeros((6, 28, 28)), 5: np.ones((6, 28, 28)), 10: np.full((6, 28, 28), 0.5)}
+    data = plots.progression_gif(grids, ncols=3, scale=2)
+    gif = Image.open(io.BytesIO(data))
+    assert data[:6] == b"GIF89a" and gif.n_frames == 3
+    assert gif.size == (3 * 30 * 2, (2 * 30 + 14) * 2)
+    with pytest.raises(ValueError, match="grids: expected a non-empty dict"):
+        plots.progression_gif({})
+    with pytest.raises(ValueError, match=r"grids\[0\]"):
+        plots.progression_gif({0: np.full((2, 28, 28), 3.0)})
