@@ -21,29 +21,17 @@ import sys
 import time
 from pathlib import Path
 
-import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNS = ROOT / "data" / "runs.json"
 
 
 def toc_notebooks() -> list[Path]:
-    """The chapters of _toc.yml that are notebooks, in book order."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    files: list[str] = []
+    """The chapters of _toc.yml, in book order (helpers.book.chapter_notebooks)."""
+    sys.path.insert(0, str(ROOT))
+    from helpers.book import chapter_notebooks
 
-    def walk(node):
-        if isinstance(node, dict):
-            if "file" in node:
-                files.append(node["file"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(toc)
-    return [ROOT / f"{f}.ipynb" for f in files if (ROOT / f"{f}.ipynb").exists()]
+    return chapter_notebooks(ROOT)
 
 
 def main(argv: list[str] | None = None) -> int:

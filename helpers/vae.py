@@ -117,3 +117,29 @@ class VAE(keras.Model):
         encoder = keras.saving.deserialize_keras_object(config.pop("encoder"))
         decoder = keras.saving.deserialize_keras_object(config.pop("decoder"))
         return cls(encoder, decoder, **config)
+
+
+def dense_vae_encoder(latent: int) -> keras.Model:
+    """Image -> ``(mu, log_var)``, each of size ``latent``: Flatten, 150 and 100 SELU units, two heads."""
+    inputs = keras.Input(shape=(28, 28))
+    h = keras.layers.Flatten()(inputs)
+    h = keras.layers.Dense(150, activation="selu")(h)
+    h = keras.layers.Dense(100, activation="selu")(h)
+    return keras.Model(inputs, [keras.layers.Dense(latent, name="mu")(h),
+                                keras.layers.Dense(latent, name="log_var")(h)], name=f"vae_encoder_{latent}")
+
+
+def dense_vae_decoder(latent: int) -> keras.Model:
+    """Codings -> image in [0, 1]: 100 and 150 SELU units, then 784 sigmoid pixels."""
+    return keras.Sequential([keras.Input(shape=(latent,)),
+                             keras.layers.Dense(100, activation="selu"),
+                             keras.layers.Dense(150, activation="selu"),
+                             keras.layers.Dense(28 * 28, activation="sigmoid"),
+                             keras.layers.Reshape((28, 28))], name=f"vae_decoder_{latent}")
+
+
+def dense_vae(latent: int, beta: float = 1.0, seed: int | None = None) -> VAE:
+    """The VAE chapter's dense VAE, compiled with Adam (learning rate 0.001)."""
+    vae = VAE(dense_vae_encoder(latent), dense_vae_decoder(latent), beta=beta, seed=seed, name=f"vae_{latent}")
+    vae.compile(optimizer=keras.optimizers.Adam(1e-3))
+    return vae

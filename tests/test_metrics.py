@@ -120,3 +120,18 @@ def test_class_statistics():
         class_histogram([0, 10])
     with pytest.raises(ValueError, match="labels: expected integer"):
         class_histogram([0.5])
+
+
+def test_sharpness_is_zero_for_flat_images_and_drops_with_blur():
+    from scipy.ndimage import gaussian_filter
+
+    from helpers.metrics import sharpness
+
+    assert np.allclose(sharpness(np.full((2, 8, 8), 0.3)), 0.0)
+    step = np.zeros((1, 4, 4))
+    step[:, :, 2:] = 1.0  # one vertical edge of height 1: gradient 1 on one column of 3
+    assert np.isclose(sharpness(step)[0], 3 / 9)
+    blurred = np.stack([gaussian_filter(im, 1.0) for im in CLEAN])
+    assert np.all(sharpness(blurred) < sharpness(CLEAN))
+    with pytest.raises(ValueError, match="images: expected values in"):
+        sharpness(CLEAN * 255)
