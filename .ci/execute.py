@@ -67,6 +67,9 @@ def main(argv: list[str] | None = None) -> int:
         artifacts = artifacts_root / nb.stem
         if args.fresh and (artifacts / args.profile).exists():
             shutil.rmtree(artifacts / args.profile)
+        # A run that finds checkpoints loads those models instead of training them: its wall
+        # time is then not the time the chapter's training took (each chapter prints that).
+        resumed = (artifacts / args.profile).is_dir() and any((artifacts / args.profile).iterdir())
         os.environ["AEGAN_ARTIFACTS"] = str(artifacts)
         # Models that later chapters reuse (helpers.store) go to one place for all chapters.
         os.environ.setdefault("AEGAN_STORE", str(artifacts_root / "store"))
@@ -83,6 +86,7 @@ def main(argv: list[str] | None = None) -> int:
             runs[str(nb.relative_to(ROOT))] = {
                 "profile": args.profile,
                 "wall_time_s": wall,
+                "used_checkpoints": resumed,
                 "finished": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
                 **machine,
             }

@@ -10,7 +10,6 @@ loaded from there. Remake them with ``python -m helpers.classifier`` (about 2 mi
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import time
@@ -24,6 +23,7 @@ import numpy as np
 
 from helpers import metrics
 from helpers.checks import as_array
+from helpers.data import sha256_file
 
 NAME = "fashion_mnist_cnn-v1"
 MODELS_DIR = Path(__file__).resolve().parent.parent / "data" / "models"
@@ -100,14 +100,6 @@ class Classifier:
         }
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def load_classifier(directory: str | os.PathLike | None = None, name: str = NAME) -> Classifier:
     """Load the committed classifier (weights checked against the SHA-256 in its record)."""
     directory = Path(directory) if directory is not None else MODELS_DIR
@@ -117,7 +109,7 @@ def load_classifier(directory: str | os.PathLike | None = None, name: str = NAME
             f"{weights}: the scoring classifier is missing; make it with "
             f"`python -m helpers.classifier --out {directory}` (needs Fashion-MNIST)")
     record = json.loads(record_path.read_text())
-    actual = _sha256(weights)
+    actual = sha256_file(weights)
     if actual != record.get("sha256"):
         raise ValueError(f"{weights}: SHA-256 {actual[:12]}... does not match its record "
                          f"{str(record.get('sha256'))[:12]}...; the file is corrupted or was "
@@ -148,7 +140,7 @@ def train_classifier(directory: str | os.PathLike | None = None, epochs: int = 1
     lean.set_weights(model.get_weights())
     lean.save_weights(weights)
     record = {"name": name, "test_accuracy": round(float(test_accuracy), 4), "epochs": epochs,
-              "seed": seed, "train_seconds": round(seconds, 1), "sha256": _sha256(weights),
+              "seed": seed, "train_seconds": round(seconds, 1), "sha256": sha256_file(weights),
               "trained_on": "Fashion-MNIST, 55 000 training images (helpers.data split)",
               **runtime.describe_machine()}
     (directory / f"{name}.json").write_text(json.dumps(record, indent=2) + "\n")

@@ -103,7 +103,8 @@ def keras_cache_dir() -> Path:
     return Path(home).expanduser() / "datasets"
 
 
-def _sha256(path: Path) -> str:
+def sha256_file(path: Path) -> str:
+    """The SHA-256 of a file, read in 1 MiB blocks, as hex."""
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -133,7 +134,7 @@ def verify_cache(dataset: str, cache_dir: Path | None = None) -> list[Path]:
                 f"{path}: {kind}: {got_size} bytes, expected {size}. "
                 + _HOW_TO_FIX.format(cache=cache)
             )
-        got_sha = _sha256(path)
+        got_sha = sha256_file(path)
         if got_sha != sha:
             raise DataFileError(
                 f"{path}: corrupted: SHA-256 {got_sha}, expected {sha} (the size is right). "

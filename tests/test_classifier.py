@@ -64,4 +64,4 @@ def test_classifier_checks_inputs_and_files(clf, tmp_path):
 def test_record_matches_the_committed_file():
     record = json.loads((classifier.MODELS_DIR / f"{classifier.NAME}.json").read_text())
     assert record["name"] == classifier.NAME and record["epochs"] >= 1
-    assert record["sha256"] == classifier._sha256(classifier.MODELS_DIR / f"{classifier.NAME}.weights.h5")
+    assert record["sha256"] == classifier.sha256_file(classifier.MODELS_DIR / f"{classifier.NAME}.weights.h5")

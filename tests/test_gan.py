@@ -14,6 +14,15 @@ def _images(n=256, seed=0):
     return np.random.default_rng(seed).random((n, 28, 28)).astype("float32")
 
 
+def _lecture_models():
+    """The lecture's generator, discriminator and combined model, compiled as in its loop."""
+    gen, disc = G.dense_generator(), G.dense_discriminator()
+    disc.compile(loss="binary_crossentropy", optimizer="rmsprop")
+    gan = keras.Sequential([gen, disc])
+    gan.compile(loss="binary_crossentropy", optimizer="rmsprop")
+    return gen, disc, gan
+
+
 def _snapshot(model):
     return [w.copy() for w in model.get_weights()]
 
@@ -61,10 +70,7 @@ def test_naive_keras2_freezing_leaves_the_discriminator_untrained():
 
 def test_two_phase_epoch_trains_both_networks():
     keras.utils.set_random_seed(0)
-    gen, disc = G.dense_generator(), G.dense_discriminator()
-    disc.compile(loss="binary_crossentropy", optimizer="rmsprop")
-    gan = keras.Sequential([gen, disc])
-    gan.compile(loss="binary_crossentropy", optimizer="rmsprop")
+    gen, disc, gan = _lecture_models()
     g0, d0 = _snapshot(gen), _snapshot(disc)
     losses = G.two_phase_epoch(gen, disc, gan, _images(128), batch_size=32, rng=np.random.default_rng(0))
     assert set(losses) == {"d_loss", "g_loss"} and all(np.isfinite(list(losses.values())))
@@ -181,10 +187,7 @@ def test_image_dataset_batches_and_checks():
 
 def test_two_phase_step_moves_only_the_network_of_each_phase():
     keras.utils.set_random_seed(1)
-    gen, disc = G.dense_generator(), G.dense_discriminator()
-    disc.compile(loss="binary_crossentropy", optimizer="rmsprop")
-    gan = keras.Sequential([gen, disc])
-    gan.compile(loss="binary_crossentropy", optimizer="rmsprop")
+    gen, disc, gan = _lecture_models()
     moved = {}
     snap = {"g": _snapshot(gen), "d": _snapshot(disc)}
 
