@@ -72,6 +72,7 @@ CAPTIONS: dict[str, list[tuple[str, str, str]]] = {
         ('suptitle=f"the lecture\'s loop after', "fig-ch7-lecture", "Samples of the lecture's loop after its first epoch(s)."),
         ('suptitle=f"compiled trainer, N(0, 1) codings', "fig-ch7-samples", "Forty samples of the compiled GAN with N(0, 1) codings at the end of training."),
         ('grids = gan.SampleHistory.load(run.artifact_dir("gan_normal"))', "fig-ch7-progression", "The same ten codings over training, one row per epoch."),
+        ("alt=\"dense GAN samples from fixed codings", "fig-ch7-animation", "The forty fixed codings after every epoch, as an animation."),
         ('keys=["d_loss", "g_loss"]', "fig-ch7-curves", "Losses, discriminator accuracy and the Fréchet distance to the test set, per epoch."),
         ("fig = plots.image_rows({p: models[p].generate(fixed_codings(p, 10))", "fig-ch7-priors", "Ten samples of the GAN trained with each prior."),
         ('axes[0].set(xlabel="epoch", ylabel="Fréchet distance", title="by prior")', "fig-ch7-prior-curves", "Fréchet distance and classes covered per epoch, for each prior."),

@@ -176,6 +176,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--seconds", type=float, default=3.0, help="target length of each timed run")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks")
+    parser.add_argument("--models", default="dense,dcgan", help="comma-separated: dense, dcgan")
+    parser.add_argument("--threads", type=int, default=0,
+                        help="TensorFlow intra- and inter-op threads (0: TensorFlow's default, one per core)")
     parser.add_argument("--report-only", action="store_true",
                         help="rewrite results.md (and the FLOP/s table) from results.json without measuring")
     args = parser.parse_args(argv)
@@ -188,6 +191,11 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.quick:
         args.repeats, args.seconds = 2, 0.3
+    if args.threads:  # must happen before TensorFlow runs its first op
+        import tensorflow as tf
+
+        tf.config.threading.set_intra_op_parallelism_threads(args.threads)
+        tf.config.threading.set_inter_op_parallelism_threads(args.threads)
     runtime.seed_everything(0, deterministic=False)
     images = np.random.default_rng(0).random((4096, 28, 28)).astype("float32")
     plan = [("dense", 32, {"compiled": {}, "compiled, 16 steps per call": {"steps_per_execution": 16},
@@ -196,6 +204,7 @@ def main(argv: list[str] | None = None) -> int:
     plan += [("dcgan", b, {"compiled": {}, "compiled, XLA": {"jit_compile": True}}) for b in (32, 64, 128)]
     if args.quick:
         plan = [(k, b, {"compiled": {}}) for k, b in (("dense", 32), ("dcgan", 32))]
+    plan = [p for p in plan if p[0] in args.models.split(",")]
     results = []
     for kind, batch, variants in plan:
         r = measure(kind, batch, images * 2 - 1 if kind == "dcgan" else images, args.repeats, args.seconds, variants)
@@ -208,9 +217,10 @@ def main(argv: list[str] | None = None) -> int:
     flops = achieved_flops(results, peak)
     machine = runtime.describe_machine()
     report = {"machine": machine, "peak_gflops": peak / 1e9, "peak_derivation": how,
-              "repeats": args.repeats, "quick": args.quick, "results": results, "flops": flops,
+              "repeats": args.repeats, "seconds": args.seconds, "threads": args.threads or "default",
+              "quick": args.quick, "results": results, "flops": flops,
               "finished": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
-    write(report, args.out, "-quick" if args.quick else "")
+    write(report, args.out, ("-quick" if args.quick else "") + (f"-threads{args.threads}" if args.threads else ""))
     return 0
 
 
@@ -237,7 +247,8 @@ def markdown(report: dict) -> str:
     m = report["machine"]
     lines = [f"Measured on {m['processor']}, {m['cpu_cores']} cores, accelerators: "
              f"{', '.join(m['accelerators'])}; TensorFlow {m['tensorflow']}, Keras {m['keras']}; "
-             f"{report['repeats']} repeats, {report['finished']}.", "",
+             f"{report['repeats']} repeats of about {report.get('seconds', 3)} s each, TensorFlow threads: "
+             f"{report.get('threads', 'default')}; {report['finished']}.", "",
              "| model | batch | trainer (b) | b, images/s | lecture loop (a), images/s | b/a min | b/a median | b/a max |",
              "|---|---:|---|---:|---:|---:|---:|---:|"]
     for r in report["results"]:

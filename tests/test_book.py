@@ -286,3 +286,56 @@ def test_chapter8_claims_hold_in_committed_outputs():
     assert v["ch8_cgan_acc"] > real_all - 5
     worst_real = min(rows, key=lambda k: rows[k][1])
     assert raw["ch8_cgan_worst"].strip("'") == worst_real
+
+
+def test_chapter9_claims_hold_in_committed_outputs():
+    raw = glued(nbformat.read(ROOT / "book" / "09_scoreboard.ipynb", as_version=4))
+    v = {k: float(x.strip("'")) for k, x in raw.items() if k != "ch9_best"}
+    fid = {k[len("ch9_fid_"):]: x for k, x in v.items() if k.startswith("ch9_fid_")}
+    assert raw["ch9_best"].strip("'") == "conditional DCGAN"
+    assert sorted(fid, key=fid.get)[:3] == ["cgan", "dcgan", "gan_normal_mbstd"]   # third place
+    assert v["ch9_fid_cgan"] < 3 * max(v["ch9_real_fid"], 1.0)
+    assert v["ch9_cov_cgan"] == v["ch9_cov_dcgan"] == 10
+    for k in ("dcgan", "cgan"):                                   # sharp like real images
+        assert abs(v[f"ch9_sharp_{k}"] - v["ch9_real_sharp"]) < 0.2 * v["ch9_real_sharp"]
+    # the lecture's GAN trails every AE and VAE; its speckle doubles the sharpness
+    assert all(v["ch9_fid_gan_normal"] > fid[k] for k in fid if k.startswith(("ae_", "vae_")))
+    assert v["ch9_sharp_gan_normal"] > 2 * v["ch9_real_sharp"] and v["ch9_cov_gan_normal"] < 10
+    # VAEs: blurrier than real images; the best models without convolutions at 32/64
+    assert v["ch9_sharp_vae_32"] < 0.75 * v["ch9_real_sharp"]
+    no_conv = [k for k in fid if k not in ("dcgan", "cgan", "gan_normal_mbstd")]
+    assert min(no_conv, key=fid.get) in ("vae_32", "vae_64") and v["ch9_cov_vae_2"] < 10
+    # the 2-D AE generates passably from fitted codes, better than the dense GAN
+    assert v["ch9_fid_ae_2"] < v["ch9_fid_gan_normal"]
+
+
+def test_benchmark_results_are_committed_and_shown_in_the_appendix():
+    report = json.loads((ROOT / "benchmarks" / "results.json").read_text())
+    assert not report["quick"] and report["repeats"] >= 3
+    models = {(r["model"], r["batch"]) for r in report["results"]}
+    assert ("dense", 32) in models and {b for m, b in models if m == "dcgan"} >= {32, 64, 128}
+    for r in report["results"]:
+        for q in r["ratios"].values():
+            assert q["min"] <= q["median"] <= q["max"]
+    assert all(0 < f["share_of_peak"] < 1.5 for f in report["flops"])
+    page = (ROOT / "book" / "appendix_benchmark.md").read_text()
+    assert "{include} ../benchmarks/results.md" in page
+    assert (ROOT / "benchmarks" / "results.md").read_text().count("| dcgan |") >= 3
+
+
+def test_appendix_claims_hold_for_the_committed_benchmark():
+    report = json.loads((ROOT / "benchmarks" / "results.json").read_text())
+    med = {(r["model"], r["batch"], name): q["median"] for r in report["results"] for name, q in r["ratios"].items()}
+    share = {(f["model"], f["batch"]): f["share_of_peak"] for f in report["flops"]}
+    # dense: about twice plain, more than three times with 16 steps per call, short of 5; XLA no better
+    assert 1.5 < med[("dense", 32, "compiled")] < 3
+    assert 3 < med[("dense", 32, "compiled, 16 steps per call")] < 5
+    assert med[("dense", 32, "compiled, XLA")] <= med[("dense", 32, "compiled")]
+    assert share[("dense", 32)] < 0.5 and share[("dense", 128)] < 0.5
+    # DCGAN: near the peak; the best variant beats the loop at every batch size; two do not
+    for batch in (32, 64, 128):
+        assert share[("dcgan", batch)] > 0.7
+        assert max(v for (m, b, _), v in med.items() if m == "dcgan" and b == batch) > 1
+    assert med[("dcgan", 32, "compiled")] < 1 and med[("dcgan", 128, "compiled, XLA")] < 1
+    threads = json.loads((ROOT / "benchmarks" / "results-threads1.json").read_text())
+    assert threads["threads"] == 1 and {r["model"] for r in threads["results"]} == {"dense"}

@@ -21,15 +21,18 @@ def tiny_model() -> keras.Model:
 
 
 class StopAfter(keras.callbacks.Callback):
-    """Simulate a dead session: raise after epoch ``k`` has finished."""
+    """Simulate a dead session: interrupt training in the middle of epoch ``k + 1``."""
 
     def __init__(self, k: int):
         super().__init__()
         self.k = k
 
-    def on_epoch_end(self, epoch, logs=None):
-        if epoch + 1 == self.k:
-            raise KeyboardInterrupt(f"interrupted after epoch {self.k}")
+    def on_train_batch_end(self, batch, logs=None):
+        if self.model and getattr(self, "_epoch", 0) == self.k and batch == 1:
+            raise KeyboardInterrupt(f"interrupted during epoch {self.k + 1}")
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._epoch = epoch
 
 
 def test_interrupt_then_resume_ends_with_all_epochs(tmp_path):
