@@ -23,6 +23,7 @@ import tensorflow as tf
 from keras import ops
 
 from helpers.checks import as_array, positive_int
+from helpers.saving import config_with_parts, split_parts
 
 PRIORS: tuple[str, ...] = ("normal", "uniform", "uniform_sym", "weibull")
 WEIBULL_SHAPE = 1.5  # k of the Weibull prior (scale 1): skewed, non-negative codings
@@ -291,17 +292,14 @@ class GAN(keras.Model):
         return {name: tracker.result() for name, tracker in self.trackers.items()}
 
     def get_config(self) -> dict[str, Any]:
-        return {**super().get_config(), "prior": self.prior, "num_classes": self.num_classes,
-                "seed": self.seed,
-                "generator": keras.saving.serialize_keras_object(self.generator),
-                "discriminator": keras.saving.serialize_keras_object(self.discriminator)}
+        config = {**super().get_config(), "prior": self.prior, "num_classes": self.num_classes,
+                  "seed": self.seed}
+        return config_with_parts(config, generator=self.generator, discriminator=self.discriminator)
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> "GAN":
-        config = dict(config)
-        generator = keras.saving.deserialize_keras_object(config.pop("generator"))
-        discriminator = keras.saving.deserialize_keras_object(config.pop("discriminator"))
-        return cls(generator, discriminator, **config)
+        (generator, discriminator), rest = split_parts(config, "generator", "discriminator")
+        return cls(generator, discriminator, **rest)
 
 
 def image_dataset(images: np.ndarray, labels: np.ndarray | None = None, batch_size: int = 32,

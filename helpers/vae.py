@@ -14,6 +14,8 @@ import keras
 import tensorflow as tf
 from keras import ops
 
+from helpers.saving import config_with_parts, split_parts
+
 
 @keras.saving.register_keras_serializable(package="helpers")
 class Sampling(keras.layers.Layer):
@@ -107,16 +109,13 @@ class VAE(keras.Model):
         return self._update(*self._compute_losses(x, training=False))
 
     def get_config(self) -> dict[str, Any]:
-        return {**super().get_config(), "beta": self.beta, "seed": self.seed,
-                "encoder": keras.saving.serialize_keras_object(self.encoder),
-                "decoder": keras.saving.serialize_keras_object(self.decoder)}
+        return config_with_parts({**super().get_config(), "beta": self.beta, "seed": self.seed},
+                                 encoder=self.encoder, decoder=self.decoder)
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> "VAE":
-        config = dict(config)
-        encoder = keras.saving.deserialize_keras_object(config.pop("encoder"))
-        decoder = keras.saving.deserialize_keras_object(config.pop("decoder"))
-        return cls(encoder, decoder, **config)
+        (encoder, decoder), rest = split_parts(config, "encoder", "decoder")
+        return cls(encoder, decoder, **rest)
 
 
 def dense_vae_encoder(latent: int) -> keras.Model:

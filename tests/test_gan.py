@@ -239,3 +239,13 @@ def test_to_unit_range_and_tanh_callbacks(tmp_path):
               shuffle=False)
     assert 0.0 <= seen[0].min() and seen[0].max() <= 1.0
     assert abs(seen[0].mean() - 0.5) < 0.1  # an untrained tanh generator sits near 0, i.e. grey
+
+
+def test_gan_saves_and_loads_whole(tmp_path):
+    model = G.GAN(G.dense_generator(8), G.dense_discriminator(), prior="uniform_sym", seed=3)
+    model.compile()
+    model.save(tmp_path / "gan.keras")
+    loaded = keras.models.load_model(tmp_path / "gan.keras", compile=False)
+    assert isinstance(loaded, G.GAN) and loaded.prior == "uniform_sym" and loaded.codings_size == 8
+    z = np.random.default_rng(0).normal(size=(3, 8)).astype("float32")
+    np.testing.assert_allclose(loaded.generate(z), model.generate(z), rtol=1e-6)
