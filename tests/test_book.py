@@ -229,7 +229,9 @@ def test_whole_book_runner_is_skipped_by_nbval_and_not_a_chapter():
     nb = nbformat.read(ROOT / "book" / "run_whole_book.ipynb", as_version=4)
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert all("nbval-skip" in c.metadata.get("tags", []) for c in code[1:])
-    assert any(".ci/execute.py" in c.source and '"gpu"' in c.source for c in code)
+    (params,) = [c for c in code if "parameters" in c.metadata.get("tags", [])]
+    assert params.source.startswith('PROFILE = "gpu"')       # the instructors' default
+    assert any(".ci/execute.py" in c.source and '"--profile", PROFILE' in c.source for c in code)
     assert "book/run_whole_book" not in CHAPTERS
 
 
