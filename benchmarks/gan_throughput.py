@@ -154,7 +154,7 @@ def measure(kind: str, batch: int, images: np.ndarray, repeats: int, seconds: fl
     steps_a = max(5, int(seconds / per_step_a))
     steps_b = {}
     for name, trainer in compiled.items():
-        trainer.run(max(3, trainer.model.steps_per_execution if hasattr(trainer.model, "steps_per_execution") else 3))
+        trainer.run(max(3, trainer.model.steps_per_execution))
         per_step = trainer.run(20) / 20
         steps_b[name] = max(20, int(seconds / per_step))
     rates = {"lecture loop": []} | {name: [] for name in compiled}

@@ -13,7 +13,9 @@ Three pieces that later chapters and the benchmark reuse:
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 import helpers  # noqa: F401  (pins the TensorFlow backend before keras is imported)
@@ -213,8 +215,7 @@ class GAN(keras.Model):
             positive_int("num_classes", num_classes)
         self.generator, self.discriminator = generator, discriminator
         self.prior, self.num_classes, self.seed = prior, num_classes, seed
-        inputs = generator.inputs if hasattr(generator, "inputs") else None
-        self.codings_size = int((inputs[0] if inputs else generator.input).shape[-1])
+        self.codings_size = int(generator.inputs[0].shape[-1])  # the codings are the first input
         self.seed_generator = keras.random.SeedGenerator(seed)
         self.bce = keras.losses.BinaryCrossentropy()
         self.trackers = {name: keras.metrics.Mean(name=name)
@@ -349,11 +350,9 @@ class SampleHistory(keras.callbacks.Callback):
     the grids of the epochs it had already done; :meth:`load` reads them all back.
     """
 
-    def __init__(self, directory: str | Any, codings: np.ndarray, labels: np.ndarray | None = None,
+    def __init__(self, directory: str | Path, codings: np.ndarray, labels: np.ndarray | None = None,
                  every: int = 1, value_range: tuple[float, float] = (0.0, 1.0)):
         super().__init__()
-        from pathlib import Path
-
         self.directory = Path(directory)
         self.value_range = _check_range(value_range)
         self.codings = as_array("codings", codings, ndim=2).astype("float32")
@@ -376,10 +375,8 @@ class SampleHistory(keras.callbacks.Callback):
             self.save(epoch + 1)
 
     @staticmethod
-    def load(directory: str | Any) -> dict[int, np.ndarray]:
+    def load(directory: str | Path) -> dict[int, np.ndarray]:
         """``{epoch: images in [0, 1]}`` for every grid saved in ``directory``."""
-        from pathlib import Path
-
         files = sorted(Path(directory).glob("samples-epoch-*.npy"))
         return {int(f.stem.rsplit("-", 1)[1]): np.load(f).astype("float32") / 255.0 for f in files}
 
@@ -394,20 +391,16 @@ class ScoreHistory(keras.callbacks.Callback):
     resumed training keeps them too.
     """
 
-    def __init__(self, score: Any, directory: str | Any, n: int = 10_000,
+    def __init__(self, score: Any, directory: str | Path, n: int = 10_000,
                  num_classes: int | None = None, seed: int = 0,
                  value_range: tuple[float, float] = (0.0, 1.0)):
         super().__init__()
-        from pathlib import Path
-
         self.value_range = _check_range(value_range)
         self.score, self.n, self.num_classes = score, positive_int("n", n), num_classes
         self.path = Path(directory) / "scores.json"
         self.seed = seed
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
-        import json
-
         rng = np.random.default_rng([self.seed, epoch])
         codings = ops.convert_to_numpy(sample_codings((self.n, self.model.codings_size), self.model.prior,
                                                       seed=int(rng.integers(2**31))))
@@ -428,11 +421,8 @@ class ScoreHistory(keras.callbacks.Callback):
         tmp.replace(self.path)
 
     @staticmethod
-    def load(directory: str | Any) -> dict[int, dict[str, Any]]:
+    def load(directory: str | Path) -> dict[int, dict[str, Any]]:
         """``{epoch: {name: list}}`` of the arrays scored so far (e.g. ``"histogram"``)."""
-        import json
-        from pathlib import Path
-
         path = Path(directory) / "scores.json"
         if not path.exists():
             return {}
