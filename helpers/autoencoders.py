@@ -1,15 +1,18 @@
-"""Autoencoder architectures that one chapter teaches and later chapters reuse.
+"""Autoencoder architectures that one chapter teaches and later chapters
+reuse.
 
-``stacked_autoencoder`` is taught in the stacked-autoencoder chapter (which shows this
-source) and reused by the pretraining chapter and later ones.
+``stacked_autoencoder`` is taught in the stacked-autoencoder chapter
+(which shows this source) and reused by the pretraining chapter and later
+ones.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-import helpers  # noqa: F401  (pins the TensorFlow backend before keras is imported)
 import keras
 
+import helpers  # noqa: F401  (pins the TensorFlow backend first)
 from helpers.checks import positive_int
 
 
@@ -20,17 +23,22 @@ def stacked_autoencoder(
     activation: str = "selu",
     name: str = "stacked_ae",
 ) -> tuple[keras.Model, keras.Model, keras.Model]:
-    """A symmetric dense autoencoder for images: returns ``(encoder, decoder, autoencoder)``.
+    """A symmetric dense autoencoder for images: returns
+    ``(encoder, decoder, autoencoder)``.
 
-    Encoder: flatten, then ``hidden`` layers with ``activation``, then a *linear* code layer
-    of ``code_size`` units (linear code units as in Hinton & Salakhutdinov 2006: a SELU code
-    would crowd a small code into its saturated negative range). Decoder: the mirror image,
-    ending in a sigmoid so pixels lie in [0, 1]. Compiled with binary cross-entropy and Adam.
+    Encoder: flatten, then ``hidden`` layers with ``activation``, then a
+    *linear* code layer of ``code_size`` units (linear code units as in
+    Hinton & Salakhutdinov 2006: a SELU code would crowd a small code into
+    its saturated negative range). Decoder: the mirror image, ending in a
+    sigmoid so pixels lie in [0, 1]. Compiled with binary cross-entropy
+    and Adam.
     """
     code_size = positive_int("code_size", code_size)
     hidden = [positive_int("hidden", h) for h in hidden]
     if len(image_shape) != 2:
-        raise ValueError(f"image_shape: expected (height, width), got {image_shape}")
+        raise ValueError(
+            f"image_shape: expected (height, width), got {image_shape}"
+        )
     n_pixels = image_shape[0] * image_shape[1]
     encoder = keras.Sequential(
         [keras.Input(shape=image_shape), keras.layers.Flatten()]
@@ -40,10 +48,18 @@ def stacked_autoencoder(
     )
     decoder = keras.Sequential(
         [keras.Input(shape=(code_size,))]
-        + [keras.layers.Dense(h, activation=activation) for h in reversed(hidden)]
-        + [keras.layers.Dense(n_pixels, activation="sigmoid"), keras.layers.Reshape(image_shape)],
+        + [
+            keras.layers.Dense(h, activation=activation)
+            for h in reversed(hidden)
+        ]
+        + [
+            keras.layers.Dense(n_pixels, activation="sigmoid"),
+            keras.layers.Reshape(image_shape),
+        ],
         name=f"{name}_decoder",
     )
     autoencoder = keras.Sequential([encoder, decoder], name=name)
-    autoencoder.compile(loss="binary_crossentropy", optimizer=keras.optimizers.Adam(1e-3))
+    autoencoder.compile(
+        loss="binary_crossentropy", optimizer=keras.optimizers.Adam(1e-3)
+    )
     return encoder, decoder, autoencoder

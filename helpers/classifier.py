@@ -1,62 +1,81 @@
-"""The Fashion-MNIST classifier that scores generated images, trained once and shared.
+"""The Fashion-MNIST classifier that scores generated images, trained once
+and shared.
 
-The GAN chapters and the scoreboard ask a classifier what generated images look like:
-the class histogram (mode collapse shows as missing classes), its entropy, and a
-Fréchet distance computed on the classifier's 128-unit penultimate layer ("features").
-Every chapter must use the *same* classifier for these numbers to be comparable, so its
-weights are committed in ``data/models/`` with their SHA-256 and training record, and
-loaded from there. Remake them with ``python -m helpers.classifier`` (about 2 minutes on
-2 CPU cores); the record then changes and the chapters' scores with it.
+The GAN chapters and the scoreboard ask a classifier what generated
+images look like: the class histogram (mode collapse shows as missing
+classes), its entropy, and a Fréchet distance computed on the
+classifier's 128-unit penultimate layer ("features"). Every chapter must
+use the *same* classifier for these numbers to be comparable, so its
+weights are committed with the package (``helpers/models/``, package
+data) with their SHA-256 and training record, and loaded from there.
+Remake them with ``python -m helpers.classifier`` (about 2 minutes on 2
+CPU cores); the record then changes and the chapters' scores with it.
 """
+
 from __future__ import annotations
 
 import json
 import os
 import time
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import helpers  # noqa: F401  (pins the TensorFlow backend before keras is imported)
 import keras
 import numpy as np
 
+import helpers  # noqa: F401  (pins the TensorFlow backend first)
 from helpers import metrics
 from helpers.checks import as_array
 from helpers.data import sha256_file
 
 NAME = "fashion_mnist_cnn-v1"
-MODELS_DIR = Path(__file__).resolve().parent.parent / "data" / "models"
+MODELS_DIR = Path(str(resources.files("helpers") / "models"))
 FEATURES_LAYER = "features"
 
 
 def build_classifier(num_classes: int = 10) -> keras.Sequential:
-    """Two conv blocks, a 128-unit ``features`` layer, softmax output: ~91 % on Fashion-MNIST."""
-    return keras.Sequential([
-        keras.Input((28, 28)),
-        keras.layers.Reshape((28, 28, 1)),
-        keras.layers.Conv2D(32, 3, activation="relu"),
-        keras.layers.MaxPooling2D(),
-        keras.layers.Conv2D(64, 3, activation="relu"),
-        keras.layers.MaxPooling2D(),
-        keras.layers.Flatten(),
-        keras.layers.Dropout(0.3),
-        keras.layers.Dense(128, activation="relu", name=FEATURES_LAYER),
-        keras.layers.Dropout(0.3),
-        keras.layers.Dense(num_classes, activation="softmax"),
-    ], name="fashion_mnist_cnn")
+    """Two conv blocks, a 128-unit ``features`` layer, softmax output:
+    ~91 % on Fashion-MNIST.
+    """
+    return keras.Sequential(
+        [
+            keras.Input((28, 28)),
+            keras.layers.Reshape((28, 28, 1)),
+            keras.layers.Conv2D(32, 3, activation="relu"),
+            keras.layers.MaxPooling2D(),
+            keras.layers.Conv2D(64, 3, activation="relu"),
+            keras.layers.MaxPooling2D(),
+            keras.layers.Flatten(),
+            keras.layers.Dropout(0.3),
+            keras.layers.Dense(
+                128, activation="relu", name=FEATURES_LAYER
+            ),
+            keras.layers.Dropout(0.3),
+            keras.layers.Dense(num_classes, activation="softmax"),
+        ],
+        name="fashion_mnist_cnn",
+    )
 
 
 @dataclass
 class Classifier:
-    """A trained classifier with the two things the scores need: labels and features."""
+    """A trained classifier with the two things the scores need: labels
+    and features.
+    """
 
     model: keras.Model
     record: dict[str, Any]
 
     def __post_init__(self) -> None:
-        self._both = keras.Model(self.model.inputs,
-                                 [self.model.outputs[0], self.model.get_layer(FEATURES_LAYER).output])
+        self._both = keras.Model(
+            self.model.inputs,
+            [
+                self.model.outputs[0],
+                self.model.get_layer(FEATURES_LAYER).output,
+            ],
+        )
         self._reference: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
     def _check(self, images: object) -> np.ndarray:
@@ -66,12 +85,21 @@ class Classifier:
         if images.ndim == 4 and images.shape[-1] == 1:
             images = images[..., 0]
         if images.shape[1:] != (28, 28):
-            raise ValueError(f"images: expected 28x28 images (n, 28, 28), got shape {images.shape}")
+            raise ValueError(
+                "images: expected 28x28 images (n, 28, 28), got shape "
+                f"{images.shape}"
+            )
         return images.astype("float32")
 
-    def predict(self, images: object, batch_size: int = 1000) -> tuple[np.ndarray, np.ndarray]:
-        """``(class probabilities, features)`` of images with pixels in [0, 1]."""
-        probs, feats = self._both.predict(self._check(images), batch_size=batch_size, verbose=0)
+    def predict(
+        self, images: object, batch_size: int = 1000
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """``(class probabilities, features)`` of images with pixels in
+        [0, 1].
+        """
+        probs, feats = self._both.predict(
+            self._check(images), batch_size=batch_size, verbose=0
+        )
         return probs, feats
 
     def labels(self, images: object) -> np.ndarray:
@@ -79,78 +107,135 @@ class Classifier:
         return self.predict(images)[0].argmax(axis=1)
 
     def set_reference(self, images: object, name: str = "test") -> None:
-        """Keep the feature mean and covariance of real images, the Fréchet distance's target."""
+        """Keep the feature mean and covariance of real images, the Fréchet
+        distance's target.
+        """
         feats = self.predict(images)[1].astype(np.float64)
-        self._reference[name] = (feats.mean(axis=0), np.cov(feats, rowvar=False))
+        self._reference[name] = (
+            feats.mean(axis=0),
+            np.cov(feats, rowvar=False),
+        )
 
-    def score(self, images: object, reference: str = "test") -> dict[str, Any]:
-        """Fréchet distance to the reference, class coverage, class entropy (bits) and histogram."""
+    def score(
+        self, images: object, reference: str = "test"
+    ) -> dict[str, Any]:
+        """Fréchet distance to the reference, class coverage, class entropy
+        (bits) and histogram.
+        """
         if reference not in self._reference:
-            raise ValueError(f"reference: call set_reference(images, {reference!r}) first; "
-                             f"have {sorted(self._reference)}")
+            raise ValueError(
+                "reference: call "
+                f"set_reference(images, {reference!r}) first; "
+                f"have {sorted(self._reference)}"
+            )
         probs, feats = self.predict(images)
         labels = probs.argmax(axis=1)
         feats = feats.astype(np.float64)
         mu, cov = self._reference[reference]
         return {
-            "fid": metrics.frechet_distance_from_moments(feats.mean(axis=0), np.cov(feats, rowvar=False), mu, cov),
+            "fid": metrics.frechet_distance_from_moments(
+                feats.mean(axis=0), np.cov(feats, rowvar=False), mu, cov
+            ),
             "coverage": metrics.class_coverage(labels, probs.shape[1]),
             "entropy": metrics.class_entropy(labels, probs.shape[1]),
             "histogram": metrics.class_histogram(labels, probs.shape[1]),
         }
 
 
-def load_classifier(directory: str | os.PathLike | None = None, name: str = NAME) -> Classifier:
-    """Load the committed classifier (weights checked against the SHA-256 in its record)."""
+def load_classifier(
+    directory: str | os.PathLike | None = None, name: str = NAME
+) -> Classifier:
+    """Load the committed classifier (weights checked against the SHA-256
+    in its record).
+    """
     directory = Path(directory) if directory is not None else MODELS_DIR
-    weights, record_path = directory / f"{name}.weights.h5", directory / f"{name}.json"
+    weights, record_path = (
+        directory / f"{name}.weights.h5",
+        directory / f"{name}.json",
+    )
     if not weights.exists() or not record_path.exists():
         raise FileNotFoundError(
             f"{weights}: the scoring classifier is missing; make it with "
-            f"`python -m helpers.classifier --out {directory}` (needs Fashion-MNIST)")
+            f"`python -m helpers.classifier --out {directory}` "
+            "(needs Fashion-MNIST)"
+        )
     record = json.loads(record_path.read_text())
     actual = sha256_file(weights)
     if actual != record.get("sha256"):
-        raise ValueError(f"{weights}: SHA-256 {actual[:12]}... does not match its record "
-                         f"{str(record.get('sha256'))[:12]}...; the file is corrupted or was "
-                         "replaced without its record; restore it with git or remake both")
+        raise ValueError(
+            f"{weights}: SHA-256 {actual[:12]}... does not match its "
+            f"record {str(record.get('sha256'))[:12]}...; the file is "
+            "corrupted or was replaced without its record; restore it "
+            "with git or remake both"
+        )
     model = build_classifier()
     model.load_weights(weights)
     return Classifier(model, record)
 
 
-def train_classifier(directory: str | os.PathLike | None = None, epochs: int = 10,
-                     seed: int = 0, name: str = NAME) -> Classifier:
-    """Train on the 55 000 training images, report test accuracy, save weights + record."""
+def train_classifier(
+    directory: str | os.PathLike | None = None,
+    epochs: int = 10,
+    seed: int = 0,
+    name: str = NAME,
+) -> Classifier:
+    """Train on the 55 000 training images, report test accuracy, save
+    weights + record.
+    """
     from helpers import data, runtime
 
     runtime.seed_everything(seed)
     fashion = data.load_fashion_mnist()
     model = build_classifier()
-    model.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.compile(
+        optimizer="adam",
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
     started = time.time()
-    model.fit(fashion.x_train, fashion.y_train, epochs=epochs, batch_size=128,
-              validation_data=(fashion.x_valid, fashion.y_valid), verbose=2)
+    model.fit(
+        fashion.x_train,
+        fashion.y_train,
+        epochs=epochs,
+        batch_size=128,
+        validation_data=(fashion.x_valid, fashion.y_valid),
+        verbose=2,
+    )
     seconds = time.time() - started
-    _, test_accuracy = model.evaluate(fashion.x_test, fashion.y_test, verbose=0)
+    _, test_accuracy = model.evaluate(
+        fashion.x_test, fashion.y_test, verbose=0
+    )
     directory = Path(directory) if directory is not None else MODELS_DIR
     directory.mkdir(parents=True, exist_ok=True)
     weights = directory / f"{name}.weights.h5"
-    lean = build_classifier()  # an uncompiled copy: the file holds no optimizer state
+    # an uncompiled copy: the file holds no optimizer state
+    lean = build_classifier()
     lean.set_weights(model.get_weights())
     lean.save_weights(weights)
-    record = {"name": name, "test_accuracy": round(float(test_accuracy), 4), "epochs": epochs,
-              "seed": seed, "train_seconds": round(seconds, 1), "sha256": sha256_file(weights),
-              "trained_on": "Fashion-MNIST, 55 000 training images (helpers.data split)",
-              **runtime.describe_machine()}
-    (directory / f"{name}.json").write_text(json.dumps(record, indent=2) + "\n")
+    record = {
+        "name": name,
+        "test_accuracy": round(float(test_accuracy), 4),
+        "epochs": epochs,
+        "seed": seed,
+        "train_seconds": round(seconds, 1),
+        "sha256": sha256_file(weights),
+        "trained_on": (
+            "Fashion-MNIST, 55 000 training images (helpers.data split)"
+        ),
+        **runtime.describe_machine(),
+    }
+    (directory / f"{name}.json").write_text(
+        json.dumps(record, indent=2) + "\n"
+    )
     return Classifier(model, record)
 
 
 if __name__ == "__main__":
     import argparse
 
-    parser = argparse.ArgumentParser(description="Train and save the scoring classifier.")
+    parser = argparse.ArgumentParser(
+        description="Train and save the scoring classifier."
+    )
     parser.add_argument("--out", type=Path, default=MODELS_DIR)
     parser.add_argument("--epochs", type=int, default=10)
     args = parser.parse_args()

@@ -1,25 +1,31 @@
-"""Run-time set-up shared by every chapter: profiles, seeds, devices and a run record.
+"""Run-time set-up of every chapter: profile, seed, one training call.
 
-A chapter's ``parameters`` cell holds the full-size values (the *gpu* profile). The
-cell after it calls :func:`start`, which picks the profile and overwrites the sizes
-that the profile shrinks:
+A chapter's ``parameters`` cell holds the full-size values (the *gpu*
+profile). The cell after it calls :func:`start`, which picks the profile
+and overwrites the sizes that the profile shrinks:
 
-1. the ``PROFILE`` parameter, if papermill (or the reader) set it to a profile name;
-2. otherwise the ``AEGAN_PROFILE`` environment variable (how CI asks for *smoke*,
-   since nbval cannot pass parameters);
-3. otherwise ``auto``: *gpu* when TensorFlow sees an accelerator, *cpu* if not.
+1. the ``PROFILE`` parameter, if papermill (or the reader) set it;
+2. otherwise the ``AEGAN_PROFILE`` environment variable (how CI asks for
+   *smoke*, since nbval cannot pass parameters);
+3. otherwise *gpu* when TensorFlow sees an accelerator, *cpu* if not.
+
+Every training of a chapter goes through :meth:`Run.fit`: one call that
+picks the checkpoint folder and signs it with everything that shapes the
+weights, so an interrupted run resumes and a changed one starts afresh.
 """
+
 from __future__ import annotations
 
 import os
 import platform
-import sys
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import helpers  # noqa: F401  (pins the TensorFlow backend before keras is imported)
+import helpers  # noqa: F401  (pins the TensorFlow backend first)
+from helpers import checks
 
 PROFILES: tuple[str, ...] = ("smoke", "cpu", "gpu")
 PROFILE_ENV = "AEGAN_PROFILE"
@@ -27,42 +33,54 @@ ARTIFACTS_ENV = "AEGAN_ARTIFACTS"
 
 
 def accelerators() -> list[str]:
-    """Names of the GPUs and TPUs TensorFlow can see (empty on a CPU-only machine)."""
+    """Names of the GPUs and TPUs TensorFlow sees (empty without one)."""
     import tensorflow as tf
 
-    return [d.name for kind in ("GPU", "TPU") for d in tf.config.list_logical_devices(kind)]
+    return [
+        d.name
+        for kind in ("GPU", "TPU")
+        for d in tf.config.list_logical_devices(kind)
+    ]
 
 
 def select_profile(requested: str | None = "auto") -> tuple[str, str]:
-    """Return ``(profile, where it came from)``; see the module docstring for the order."""
+    """``(profile, where it came from)``; see the module doc for order."""
     if requested not in (None, "auto"):
-        if requested not in PROFILES:
-            raise ValueError(f"PROFILE: expected one of {PROFILES} or 'auto', got {requested!r}")
-        return requested, "parameter"
+        checks.one_of("PROFILE", requested, (*PROFILES, "auto"))
+        return str(requested), "parameter"
     env = os.environ.get(PROFILE_ENV, "").strip()
     if env and env != "auto":
-        if env not in PROFILES:
-            raise ValueError(f"${PROFILE_ENV}: expected one of {PROFILES} or 'auto', got {env!r}")
+        checks.one_of(f"${PROFILE_ENV}", env, (*PROFILES, "auto"))
         return env, f"${PROFILE_ENV}"
     return ("gpu" if accelerators() else "cpu"), "auto-detected"
 
 
 def apply_profile(
-    namespace: dict[str, Any], profile: str, overrides: dict[str, dict[str, Any]]
+    namespace: dict[str, Any],
+    profile: str,
+    overrides: dict[str, dict[str, Any]],
 ) -> dict[str, Any]:
-    """Overwrite the parameters that ``profile`` shrinks, in ``namespace``; return the changes.
+    """Overwrite the parameters that ``profile`` shrinks; return them.
 
-    ``overrides`` maps a profile name to ``{PARAMETER: value}``. A name that the
-    parameters cell does not define is a typo and raises ``ValueError``.
+    ``overrides`` maps a profile name to ``{PARAMETER: value}``. A name
+    that the parameters cell does not define is a typo and is refused.
     """
-    unknown_profiles = set(overrides) - set(PROFILES)
-    if unknown_profiles:
-        raise ValueError(f"overrides: unknown profiles {sorted(unknown_profiles)}; use {PROFILES}")
+    checks.instance("namespace", namespace, dict)
+    checks.one_of("profile", profile, PROFILES)
+    checks.instance("overrides", overrides, dict)
+    unknown = set(overrides) - set(PROFILES)
+    if unknown:
+        raise ValueError(
+            f"overrides: unknown profiles {sorted(unknown)}; "
+            f"use {PROFILES}"
+        )
     for prof, values in overrides.items():
+        checks.instance(f"overrides[{prof!r}]", values, dict)
         missing = [k for k in values if k not in namespace]
         if missing:
             raise ValueError(
-                f"overrides[{prof!r}]: {missing} are not parameters of this notebook"
+                f"overrides[{prof!r}]: {missing} are not parameters "
+                "of this notebook"
             )
     changes = dict(overrides.get(profile, {}))
     namespace.update(changes)
@@ -70,39 +88,18 @@ def apply_profile(
 
 
 def seed_everything(seed: int, deterministic: bool = True) -> None:
-    """Seed Python, NumPy and TensorFlow (``keras.utils.set_random_seed``); make ops deterministic."""
+    """Seed Python, NumPy and TensorFlow; make its ops deterministic."""
     import keras
     import tensorflow as tf
 
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValueError(f"seed: expected a non-negative integer, got {seed!r}")
+    seed = checks.positive_int("seed", seed, minimum=0)
     keras.utils.set_random_seed(seed)
-    if deterministic:
+    if checks.boolean("deterministic", deterministic):
         tf.config.experimental.enable_op_determinism()
 
 
-def pick_strategy():
-    """A ``tf.distribute`` strategy for what is here: TPU (Colab), several GPUs, one GPU, or CPU."""
-    import tensorflow as tf
-
-    if os.environ.get("COLAB_TPU_ADDR") or os.environ.get("TPU_NAME"):
-        try:
-            resolver = tf.distribute.cluster_resolver.TPUClusterResolver()
-            tf.config.experimental_connect_to_cluster(resolver)
-            tf.tpu.experimental.initialize_tpu_system(resolver)
-            return tf.distribute.TPUStrategy(resolver)
-        except (ValueError, RuntimeError, tf.errors.OpError):  # no TPU after all
-            pass
-    gpus = tf.config.list_logical_devices("GPU")
-    if len(gpus) > 1:
-        return tf.distribute.MirroredStrategy()
-    if len(gpus) == 1:
-        return tf.distribute.OneDeviceStrategy("/gpu:0")
-    return tf.distribute.OneDeviceStrategy("/cpu:0")
-
-
 def describe_machine() -> dict[str, Any]:
-    """What ran the code: processor, core count, accelerators and library versions."""
+    """What ran the code: processor, cores, accelerators, versions."""
     import keras
     import numpy
     import sklearn
@@ -134,7 +131,7 @@ def _cpu_name() -> str:
 
 @dataclass
 class Run:
-    """One execution of a chapter: its profile, seed and start time, for the closing record."""
+    """One execution of a chapter: profile, seed, clock, trainings."""
 
     profile: str
     source: str
@@ -143,22 +140,83 @@ class Run:
     started: float = field(default_factory=time.time)
 
     def __str__(self) -> str:
-        sizes = ", ".join(f"{k}={v}" for k, v in self.changes.items()) or "as in the parameters cell"
-        return f"profile {self.profile} ({self.source}), seed {self.seed}; sizes: {sizes}"
+        sizes = ", ".join(f"{k}={v}" for k, v in self.changes.items())
+        return (
+            f"profile {self.profile} ({self.source}), seed {self.seed}; "
+            f"sizes: {sizes or 'as in the parameters cell'}"
+        )
 
     def artifact_dir(self, name: str) -> Path:
-        """Where this run keeps checkpoints and saved models: ``$AEGAN_ARTIFACTS/<profile>/<name>``.
+        """``$AEGAN_ARTIFACTS/<profile>/<name>``: checkpoints and samples.
 
-        ``AEGAN_ARTIFACTS`` defaults to ``./artifacts``; a folder per profile keeps a smoke
-        run's tiny models apart from the real ones.
+        ``AEGAN_ARTIFACTS`` defaults to ``./artifacts``; a folder per
+        profile keeps a smoke run's tiny models apart from the real ones.
         """
-        if not name or "/" in name or name.startswith("."):
-            raise ValueError(f"name: expected a plain folder name, got {name!r}")
-        root = Path(os.environ.get(ARTIFACTS_ENV, "artifacts")).expanduser()
+        checks.plain_name("name", name)
+        root = Path(
+            os.environ.get(ARTIFACTS_ENV, "artifacts")
+        ).expanduser()
         return root / self.profile / name
 
+    def fit(
+        self,
+        model: Any,
+        x: Any,
+        y: Any = None,
+        *,
+        name: str,
+        epochs: int,
+        batch_size: int,
+        seed: int | None = None,
+        validation_data: tuple[Any, Any] | None = None,
+        callbacks: Sequence[Any] = (),
+        drop_remainder: bool = False,
+        **settings: Any,
+    ):
+        """Train ``model``, a checkpoint per epoch; resume if it was cut.
+
+        The checkpoint folder is ``artifact_dir(name + "-" + digest)``, the
+        digest of :func:`helpers.signature.training_signature`: the
+        architecture, loss, optimizers, data, ``epochs``, ``batch_size``,
+        ``seed`` (the run's by default) and any extra ``settings``. Returns
+        the :class:`helpers.training.TrainingLog` of all epochs.
+        """
+        from helpers import signature, training
+
+        checks.plain_name("name", name)
+        seed = self.seed if seed is None else seed
+        parts = x if isinstance(x, (tuple, list)) else (x,)
+        arrays = [*parts, *(() if y is None else (y,))]
+        for i, part in enumerate(arrays):
+            checks.as_array(f"x[{i}]" if i < len(parts) else "y", part)
+        sig = signature.training_signature(
+            model,
+            arrays,
+            epochs=epochs,
+            batch_size=batch_size,
+            seed=seed,
+            drop_remainder=drop_remainder,
+            **settings,
+        )
+        folder = self.artifact_dir(f"{name}-{signature.digest(sig)}")
+        return training.resumable_fit(
+            model,
+            x,
+            y,
+            epochs=epochs,
+            checkpoint_dir=folder,
+            batch_size=batch_size,
+            seed=seed,
+            validation_data=validation_data,
+            callbacks=callbacks,
+            signature=sig,
+            drop_remainder=drop_remainder,
+            value_range=getattr(model, "data_range", None),
+            label=name,
+        )
+
     def record(self) -> dict[str, Any]:
-        """Profile, wall time so far and machine, as printed at the end of every chapter."""
+        """Profile, wall time so far and machine: the closing record."""
         return {
             "profile": self.profile,
             "seed": self.seed,
@@ -180,10 +238,11 @@ def start(
     seed: int = 42,
     **overrides: dict[str, Any],
 ) -> Run:
-    """Pick the profile, apply its overrides to ``namespace``, seed everything, start the clock.
+    """Pick the profile, apply its sizes, seed everything, start the clock.
 
-    Call it right after the parameters cell: ``run = runtime.start(globals(), PROFILE, SEED,
-    smoke=dict(EPOCHS=1), cpu=dict(EPOCHS=10))``. The *gpu* profile keeps the cell's values.
+    Call it right after the parameters cell: ``run = runtime.start(
+    globals(), PROFILE, SEED, smoke=dict(EPOCHS=1), cpu=dict(EPOCHS=10))``.
+    The *gpu* profile keeps the cell's values.
     """
     chosen, source = select_profile(profile)
     changes = apply_profile(namespace, chosen, overrides)
@@ -192,8 +251,3 @@ def start(
     run = Run(profile=chosen, source=source, seed=seed, changes=changes)
     print(run)
     return run
-
-
-def in_colab() -> bool:
-    """True inside Google Colab."""
-    return "google.colab" in sys.modules

@@ -1,22 +1,40 @@
 """Config round trips for models built from sub-models (the VAE, the GAN).
 
-A ``keras.Model`` subclass that takes its networks as constructor arguments must store
-them in its config and rebuild them in ``from_config``; these two functions do that once.
+A ``keras.Model`` subclass that takes its networks as constructor
+arguments must store them in its config and rebuild them in
+``from_config``; these two functions do that once.
 """
+
 from __future__ import annotations
 
 from typing import Any
 
-import helpers  # noqa: F401  (pins the TensorFlow backend before keras is imported)
 import keras
 
+import helpers  # noqa: F401  (pins the TensorFlow backend first)
 
-def config_with_parts(config: dict[str, Any], **parts: keras.Model) -> dict[str, Any]:
+
+def config_with_parts(
+    config: dict[str, Any], **parts: keras.Model
+) -> dict[str, Any]:
     """``config`` plus each named sub-model, serialized."""
-    return {**config, **{name: keras.saving.serialize_keras_object(m) for name, m in parts.items()}}
+    return {
+        **config,
+        **{
+            name: keras.saving.serialize_keras_object(m)
+            for name, m in parts.items()
+        },
+    }
 
 
-def split_parts(config: dict[str, Any], *names: str) -> tuple[list[keras.Model], dict[str, Any]]:
-    """The named sub-models, rebuilt in order, and what is left of ``config``."""
+def split_parts(
+    config: dict[str, Any], *names: str
+) -> tuple[list[keras.Model], dict[str, Any]]:
+    """The named sub-models, rebuilt in order, and what is left of
+    ``config``.
+    """
     rest = dict(config)
-    return [keras.saving.deserialize_keras_object(rest.pop(name)) for name in names], rest
+    return [
+        keras.saving.deserialize_keras_object(rest.pop(name))
+        for name in names
+    ], rest

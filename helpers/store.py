@@ -1,77 +1,190 @@
-"""Generative models that one chapter trains and later chapters reuse (the scoreboard).
+"""Generative models that one chapter trains and later chapters reuse.
 
-A chapter that trains a generator saves it here with :func:`save_model`, and a later
-chapter gets it back with :func:`load_model`, or trains it itself when it is missing.
-Layout, one folder per model, profile and format version::
+A chapter saves each generative model it trained as a :class:`StoreEntry`:
+a sampler (images on demand, see :mod:`helpers.samplers`) and a typed
+record of how it was made. The scoreboard and the benchmark get models back
+with :func:`load_or_train`, which trains with the same recipe when a model
+is missing. Layout, one folder per profile and model::
 
-    $AEGAN_STORE/<profile>/<name>-v<VERSION>/model.keras
-                                            /info.json   (history, training seconds, ...)
+    $AEGAN_STORE/<profile>/<name>/CURRENT          ("entry-<id>")
+                                 /entry-<id>/sampler.keras
+                                            /info.json (+ its SHA-256)
 
-``AEGAN_STORE`` defaults to ``artifacts/store`` at the top of the repository (ignored by
-git). A profile's models stay apart from another's, so a smoke run never replaces the
-models of a real run. Bump ``VERSION`` when what a chapter saves changes meaning.
+A save writes a new ``entry-<id>`` and then replaces ``CURRENT`` in one
+atomic step, so a kill at any moment leaves the old or the new model, never
+none. ``AEGAN_STORE`` defaults to ``artifacts/store`` (working folder).
+The cpu-profile models the book shows are also committed with the package
+(``helpers/models/store``), so a fresh clone scores them without training.
 """
+
 from __future__ import annotations
 
 import json
 import os
 import shutil
+import time
+import uuid
+from dataclasses import asdict, dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import helpers  # noqa: F401  (pins the TensorFlow backend before keras is imported)
 import keras
 
+import helpers  # noqa: F401  (pins the TensorFlow backend first)
+from helpers import checks
+from helpers.data import sha256_file
+from helpers.training import write_text_atomic
+
 STORE_ENV = "AEGAN_STORE"
-VERSION = 1
-ROOT = Path(__file__).resolve().parent.parent
+FORMAT = 2
+POINTER = "CURRENT"
+
+
+@dataclass
+class EntryInfo:
+    """How a stored model was made: the record beside its sampler."""
+
+    name: str
+    title: str
+    chapter: str
+    profile: str
+    recipe: dict[str, Any]
+    epochs: int
+    train_seconds: float
+    seed: int
+    signature: str
+    history: dict[str, list[float]] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+    saved: str = ""
+
+
+@dataclass
+class StoreEntry:
+    """A stored generative model: ``sample(n, seed)`` and its record."""
+
+    sampler: keras.Model
+    info: EntryInfo
+    source: str = "store"  # "store" or "committed"
+
+    def sample(self, n: int, seed: int, labels: Any = None):
+        """``n`` images in [0, 1], drawn with ``seed``."""
+        return self.sampler.sample(n, seed=seed, labels=labels)
 
 
 def store_dir() -> Path:
-    """The store's root: ``$AEGAN_STORE`` or ``artifacts/store`` in the repository."""
-    return Path(os.environ.get(STORE_ENV, ROOT / "artifacts" / "store")).expanduser()
+    """The store's root: ``$AEGAN_STORE`` or ``artifacts/store``."""
+    default = Path("artifacts") / "store"
+    return Path(os.environ.get(STORE_ENV, default)).expanduser()
 
 
-def entry_dir(name: str, profile: str) -> Path:
-    """The folder of one saved model."""
-    if not name or "/" in name or name.startswith("."):
-        raise ValueError(f"name: expected a plain model name, got {name!r}")
-    if not profile or "/" in profile:
-        raise ValueError(f"profile: expected a profile name, got {profile!r}")
-    return store_dir() / profile / f"{name}-v{VERSION}"
+def committed_dir() -> Path:
+    """The read-only store of models committed with the package."""
+    return Path(str(resources.files("helpers") / "models" / "store"))
 
 
-def save_model(name: str, profile: str, model: keras.Model, info: dict[str, Any]) -> Path:
-    """Save ``model`` (as ``.keras``) and ``info`` (JSON) under ``name``; replaces an older copy whole.
-
-    Written into a temporary folder first and renamed, so a reader never sees half a model.
-    """
-    target = entry_dir(name, profile)
-    tmp = target.with_name(target.name + ".tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    model.save(tmp / "model.keras")
-    (tmp / "info.json").write_text(json.dumps({"name": name, "profile": profile, "version": VERSION,
-                                               **info}, indent=1, default=float) + "\n")
-    if target.exists():
-        shutil.rmtree(target)
-    tmp.rename(target)
-    return target
+def entry_dir(name: str, profile: str, root: Path | None = None) -> Path:
+    """The folder that holds every version of one stored model."""
+    checks.plain_name("name", name)
+    checks.plain_name("profile", profile)
+    return (store_dir() if root is None else Path(root)) / profile / name
 
 
-def load_model(name: str, profile: str) -> tuple[keras.Model, dict[str, Any]] | None:
-    """``(model, info)`` saved under ``name`` for ``profile``, or ``None`` if there is none."""
-    folder = entry_dir(name, profile)
-    if not folder.exists():
+def save(
+    sampler: keras.Model, info: EntryInfo, root: Path | None = None
+) -> Path:
+    """Save ``sampler`` and ``info``; replace an older entry atomically."""
+    checks.instance("sampler", sampler, keras.Model)
+    checks.instance("info", info, EntryInfo)
+    folder = entry_dir(info.name, info.profile, root)
+    folder.mkdir(parents=True, exist_ok=True)
+    entry = folder / f"entry-{uuid.uuid4().hex[:12]}"
+    entry.mkdir()
+    sampler.save(entry / "sampler.keras")
+    record = asdict(info)
+    record["saved"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    record["format"] = FORMAT
+    record["sha256"] = sha256_file(entry / "sampler.keras")
+    write_text_atomic(entry / "info.json", json.dumps(record, indent=1))
+    write_text_atomic(folder / POINTER, entry.name)
+    for old in folder.glob("entry-*"):
+        if old.name != entry.name:
+            shutil.rmtree(old, ignore_errors=True)
+    return entry
+
+
+def _load(folder: Path, source: str) -> StoreEntry | None:
+    pointer = folder / POINTER
+    if not pointer.exists():
         return None
-    model_file, info_file = folder / "model.keras", folder / "info.json"
+    how = (
+        f"delete {folder.name!r} from the store and run the chapter "
+        "that makes it"
+    )
+    entry = folder / pointer.read_text().strip()
+    model_file, info_file = entry / "sampler.keras", entry / "info.json"
     if not model_file.exists() or not info_file.exists():
-        raise ValueError(f"{folder}: incomplete store entry (needs model.keras and info.json); "
-                         "delete the folder and run the chapter that makes it")
+        raise ValueError(
+            f"name: the store entry {folder.name!r} is incomplete; {how}"
+        )
     try:
-        info = json.loads(info_file.read_text())
-        model = keras.saving.load_model(model_file, compile=False)
-    except Exception as err:  # corrupted zip or JSON
-        raise ValueError(f"{folder}: cannot read the saved model ({type(err).__name__}: {err}); "
-                         "delete the folder and run the chapter that makes it") from None
-    return model, info
+        record = json.loads(info_file.read_text())
+    except ValueError as err:
+        raise ValueError(
+            f"name: {info_file.name} of {folder.name!r} is damaged "
+            f"({err}); {how}"
+        ) from None
+    if record.get("format") != FORMAT:
+        raise ValueError(
+            f"name: {folder.name!r} was stored in format "
+            f"{record.get('format')}, this code reads {FORMAT}; {how}"
+        )
+    if sha256_file(model_file) != record.get("sha256"):
+        raise ValueError(
+            f"name: {model_file.name} of {folder.name!r} does not match "
+            f"its recorded SHA-256 (damaged or replaced); {how}"
+        )
+    try:
+        sampler = keras.saving.load_model(model_file, compile=False)
+    except Exception as err:  # a zip Keras cannot read
+        raise ValueError(
+            f"name: cannot load {folder.name!r} ({type(err).__name__}: "
+            f"{err}); {how}"
+        ) from None
+    fields = {k: record[k] for k in EntryInfo.__dataclass_fields__}
+    return StoreEntry(sampler, EntryInfo(**fields), source)
+
+
+def load(
+    name: str, profile: str, committed: bool = True
+) -> StoreEntry | None:
+    """The stored model ``name`` of ``profile``, or None if there is none.
+
+    The working store comes first; with ``committed`` the models committed
+    with the package are the fallback.
+    """
+    found = _load(entry_dir(name, profile), "store")
+    if found is None and committed:
+        found = _load(
+            entry_dir(name, profile, committed_dir()), "committed"
+        )
+    return found
+
+
+def load_or_train(
+    recipe: Any, run: Any, **train_kwargs: Any
+) -> StoreEntry:
+    """The stored model of ``recipe`` for ``run``'s profile, or train it.
+
+    Training uses ``recipe.train(run)`` (resumable, in ``run``'s artifact
+    folder) and saves the result, so the next call loads it.
+    """
+    found = load(recipe.name, run.profile)
+    if found is not None:
+        return found
+    print(
+        f"{recipe.name}: not in the store; training it "
+        f"({recipe.epochs} epochs, the recipe of chapter {recipe.chapter})"
+    )
+    model, log = recipe.train(run, **train_kwargs)
+    return recipe.save(model, log, run)

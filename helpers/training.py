@@ -1,47 +1,119 @@
-"""Training that survives an interrupted session.
+"""Training that survives a lost session and resumes exactly.
 
-:func:`resumable_fit` wraps ``model.fit``: after every epoch it writes the weights, the
-optimizer state and the history so far to ``checkpoint_dir``, each file written under a
-temporary name and then renamed (atomic on POSIX), so a kill mid-write never leaves a
-half-written checkpoint. Run the same cell again and training continues from the last
-finished epoch; once all epochs are done, the cell just loads the result.
+:func:`resumable_fit` wraps ``model.fit``. After every epoch it writes the
+weights with the optimizer state, the state of every random-seed generator
+and the history so far, each file under a temporary name first and then
+renamed (atomic on POSIX), with the weights' SHA-256 in the state file. The
+batches of epoch ``e`` are shuffled by ``(seed, e)`` alone, so a run killed
+after epoch ``k`` and started again continues with the same batches, the
+same random draws and the same weights as a run that was never stopped.
 """
+
 from __future__ import annotations
 
 import json
 import os
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import helpers  # noqa: F401  (pins the TensorFlow backend before keras is imported)
 import keras
+import numpy as np
 import tensorflow as tf
 
-from helpers.checks import positive_int
+import helpers  # noqa: F401  (pins the TensorFlow backend first)
+from helpers import checks
+from helpers.data import sha256_file
+from helpers.progress import Progress
 
 STATE_FILE = "state.json"
+FORMAT = 2  # bump when the checkpoint layout changes
 
 
 @dataclass
 class TrainingLog:
-    """What a (possibly resumed) training did: per-epoch history over all sessions."""
+    """What a (possibly resumed) training did: its per-epoch history."""
 
     history: dict[str, list[float]] = field(default_factory=dict)
     epochs: int = 0
     seconds: float = 0.0
     resumed_from: int = 0
+    directory: Path | None = None
 
     def last(self, key: str) -> float:
-        """The final value of a logged metric, e.g. ``log.last("val_loss")``."""
+        """The last value of a logged metric, e.g. ``log.last("loss")``."""
         if key not in self.history or not self.history[key]:
-            raise ValueError(f"key: no metric {key!r} logged; have {sorted(self.history)}")
+            raise ValueError(
+                f"key: no metric {key!r} logged; "
+                f"have {sorted(self.history)}"
+            )
         return self.history[key][-1]
 
 
-def _atomic_write_text(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
+def _as_arrays(name: str, value: Any) -> tuple[np.ndarray, ...]:
+    parts = value if isinstance(value, (tuple, list)) else (value,)
+    return tuple(
+        checks.as_array(f"{name}[{i}]" if len(parts) > 1 else name, p)
+        for i, p in enumerate(parts)
+    )
+
+
+def epoch_batches(
+    arrays: Sequence[np.ndarray],
+    batch_size: int,
+    seed: int,
+    epochs: int,
+    initial_epoch: int = 0,
+    drop_remainder: bool = False,
+) -> tuple[tf.data.Dataset, int]:
+    """Batches of epochs ``initial_epoch .. epochs - 1``; steps per epoch.
+
+    The order within epoch ``e`` is a permutation drawn from ``(seed, e)``
+    only, so where training starts changes nothing about what it sees.
+    """
+    n = checks.same_length(
+        **{f"arrays[{i}]": a for i, a in enumerate(arrays)}
+    )
+    batch_size = checks.positive_int("batch_size", batch_size)
+    if drop_remainder and batch_size > n:
+        raise ValueError(
+            f"batch_size: {batch_size} is larger than the {n} examples; "
+            "with drop_remainder no batch would be left"
+        )
+    steps = n // batch_size if drop_remainder else -(-n // batch_size)
+    tensors = tuple(tf.constant(a) for a in arrays)
+
+    def one_epoch(epoch):
+        order = tf.random.experimental.stateless_shuffle(
+            tf.range(n),
+            seed=tf.stack([tf.constant(seed, tf.int64), epoch]),
+        )
+        rows = tf.data.Dataset.from_tensor_slices(order)
+        rows = rows.batch(batch_size, drop_remainder=drop_remainder)
+        picked = rows.map(
+            lambda i: tuple(tf.gather(t, i) for t in tensors)
+        )
+        return picked.map(lambda *b: b[0] if len(b) == 1 else b)
+
+    epochs_ds = tf.data.Dataset.range(initial_epoch, epochs)
+    ds = epochs_ds.flat_map(one_epoch).prefetch(tf.data.AUTOTUNE)
+    return ds, steps
+
+
+def seed_states(model: keras.Model) -> list[keras.Variable]:
+    """The state variables of each ``SeedGenerator`` ``model`` tracks.
+
+    ``save_weights`` leaves them out, so a resumed run would draw other
+    noise; the checkpoint stores them beside the weights.
+    """
+    return [v for v in model.variables if "seed_generator_state" in v.path]
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write ``text`` to ``path``; readers see the old or new file."""
+    tmp = path.with_name(f"tmp-{path.name}")
     with open(tmp, "w") as fh:
         fh.write(text)
         fh.flush()
@@ -49,112 +121,210 @@ def _atomic_write_text(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
-def _read_state(directory: Path) -> dict[str, Any] | None:
+def _start_over(directory: Path) -> str:
+    return (
+        f"delete the folder {directory.name!r} to start this training over"
+    )
+
+
+def read_state(directory: Path) -> dict[str, Any] | None:
+    """The checkpoint in ``directory``, verified; None if there is none."""
     path = directory / STATE_FILE
     if not path.exists():
         return None
     try:
         state = json.loads(path.read_text())
         weights = directory / state["weights"]
-    except (ValueError, KeyError) as err:
+        expected = state["sha256"]
+    except (ValueError, KeyError, TypeError) as err:
         raise ValueError(
-            f"checkpoint_dir: {path} is not a checkpoint this helper wrote ({err}); "
-            "delete the folder to start over"
+            f"checkpoint_dir: {path.name} in {directory.name!r} is not a "
+            f"checkpoint this helper wrote ({type(err).__name__}: {err}); "
+            + _start_over(directory)
         ) from None
     if not weights.exists():
-        raise ValueError(f"checkpoint_dir: {path} names {weights.name}, which is missing; "
-                         "delete the folder to start over")
+        raise ValueError(
+            f"checkpoint_dir: {path.name} names {weights.name}, which is "
+            "missing; " + _start_over(directory)
+        )
+    actual = sha256_file(weights)
+    if actual != expected:
+        raise ValueError(
+            f"checkpoint_dir: {weights.name} in {directory.name!r} is "
+            "damaged "
+            f"(SHA-256 {actual[:12]}..., recorded {expected[:12]}...); "
+            + _start_over(directory)
+        )
     return state
 
 
 class EpochCheckpoint(keras.callbacks.Callback):
-    """Save weights + optimizer state + history after each epoch, atomically.
+    """After each epoch: weights, optimizer, seeds, history; atomically.
 
-    The weights go to a new file named after the epoch; only then is ``state.json``
-    replaced to point at it, so the pair on disk always belongs together.
+    The weights go to a new file named after the epoch; only then is the
+    state file replaced to point at it, so the pair always belongs
+    together.
     """
 
-    def __init__(self, directory: Path, log: TrainingLog, signature: dict[str, Any] | None = None):
+    def __init__(
+        self, directory: Path, log: TrainingLog, signature: dict[str, Any]
+    ):
         super().__init__()
         self.directory = Path(directory)
         self.log = log
-        self.signature = signature or {}
-        self._epoch_start = 0.0
+        self.signature = signature
+        self._started = 0.0
 
     def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
-        self._epoch_start = time.time()
+        self._started = time.time()
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
-        seconds = time.time() - self._epoch_start
+        seconds = time.time() - self._started
         for key, value in (logs or {}).items():
             self.log.history.setdefault(key, []).append(float(value))
-        self.log.history.setdefault("epoch_seconds", []).append(round(seconds, 3))
+        self.log.history.setdefault("epoch_seconds", []).append(
+            round(seconds, 3)
+        )
         self.log.epochs = epoch + 1
         self.log.seconds += seconds
         name = f"epoch-{epoch + 1:04d}.weights.h5"
         tmp = self.directory / f"tmp-{name}"
-        self.model.save_weights(tmp)  # includes the optimizer's variables
+        self.model.save_weights(tmp)  # with the optimizer's variables
         os.replace(tmp, self.directory / name)
-        state = {"epochs_done": self.log.epochs, "weights": name,
-                 "seconds": round(self.log.seconds, 3), "history": self.log.history,
-                 "signature": self.signature}
-        _atomic_write_text(self.directory / STATE_FILE, json.dumps(state))
+        state = {
+            "format": FORMAT,
+            "epochs_done": self.log.epochs,
+            "weights": name,
+            "sha256": sha256_file(self.directory / name),
+            "seed_states": [
+                np.asarray(v.numpy()).tolist()
+                for v in seed_states(self.model)
+            ],
+            "seconds": round(self.log.seconds, 3),
+            "history": self.log.history,
+            "signature": self.signature,
+        }
+        write_text_atomic(self.directory / STATE_FILE, json.dumps(state))
         for old in self.directory.glob("epoch-*.weights.h5"):
             if old.name != name:
                 old.unlink()
 
 
+def _restore(model: keras.Model, directory: Path, state: dict) -> None:
+    if not model.optimizer.built:
+        model.optimizer.build(model.trainable_variables)
+    weights = directory / state["weights"]
+    try:
+        model.load_weights(weights)
+    except Exception as err:
+        raise ValueError(
+            f"checkpoint_dir: {weights.name} in {directory.name!r} does "
+            f"not fit this model ({type(err).__name__}); it was saved "
+            "by another architecture. " + _start_over(directory)
+        ) from None
+    saved, live = state.get("seed_states", []), seed_states(model)
+    if len(saved) != len(live):
+        raise ValueError(
+            f"checkpoint_dir: {directory.name!r} holds {len(saved)} seed "
+            f"states, the model has {len(live)}; " + _start_over(directory)
+        )
+    for variable, value in zip(live, saved):
+        variable.assign(np.asarray(value, dtype=variable.dtype))
+
+
 def resumable_fit(
     model: keras.Model,
-    x: Any = None,
+    x: Any,
     y: Any = None,
     *,
     epochs: int,
     checkpoint_dir: str | os.PathLike,
-    callbacks: list[keras.callbacks.Callback] | None = None,
-    verbose: int | str = 2,
+    batch_size: int = 32,
+    seed: int = 0,
+    validation_data: tuple[Any, Any] | None = None,
+    callbacks: Sequence[keras.callbacks.Callback] | Callable = (),
     signature: dict[str, Any] | None = None,
-    **fit_kwargs: Any,
+    drop_remainder: bool = False,
+    value_range: tuple[float, float] | None = None,
+    label: str | None = None,
 ) -> TrainingLog:
-    """``model.fit`` that resumes from ``checkpoint_dir`` and never loses a finished epoch.
+    """``model.fit`` that resumes from ``checkpoint_dir`` exactly.
 
-    The model must be compiled and built (call it once on a batch). The checkpoint
-    includes the optimizer state, so a resumed run continues as if never stopped
-    (up to the order of the shuffled batches). ``signature`` (e.g. the sizes of the
-    run) is stored with the checkpoint; resuming with a different one is refused, so a
-    smoke-sized checkpoint is never continued by a full run. Returns all epochs' history.
+    ``x`` is an array or a tuple of arrays (for example ``(images,
+    labels)``), ``y`` an optional target array. The model must be compiled
+    and built. A checkpoint whose ``signature`` differs is refused, so a
+    smoke-sized checkpoint is never continued by a full run. With
+    ``value_range`` every array of ``x`` must lie in it (images in [0, 255]
+    are refused before the first step). ``callbacks`` may be a function of
+    the checkpoint folder, for callbacks that keep files there. Prints a
+    compact line per epoch in executed runs, and a live bar with the time
+    left when a person watches.
     """
-    epochs = positive_int("epochs", epochs)
+    epochs = checks.positive_int("epochs", epochs)
+    checks.instance("model", model, keras.Model)
     if getattr(model, "optimizer", None) is None:
-        raise ValueError("model: compile it before training (it has no optimizer)")
+        raise ValueError(
+            "model: compile it before training (no optimizer)"
+        )
     if not model.built:
-        raise ValueError("model: build it first, e.g. by calling it on one batch")
+        raise ValueError("model: build it first, e.g. by calling it once")
+    seed = checks.positive_int("seed", seed, minimum=0)
+    xs = _as_arrays("x", x)
+    if value_range is not None:
+        lo, hi = checks.value_range("value_range", value_range)
+        checks.as_array("x", xs[0], value_range=(lo, hi))
+    arrays = xs + (() if y is None else _as_arrays("y", y))
     directory = Path(checkpoint_dir)
     directory.mkdir(parents=True, exist_ok=True)
+    signature = json.loads(json.dumps(signature or {}, default=str))
+    name = label or directory.name
 
-    log = TrainingLog()
-    signature = json.loads(json.dumps(signature or {}))  # as it reads back from JSON
-    state = _read_state(directory)
+    log = TrainingLog(directory=directory)
+    state = read_state(directory)
     if state is not None:
-        if state.get("signature", {}) != signature:
+        if state.get("signature") != signature:
             raise ValueError(
-                f"checkpoint_dir: {directory} holds a training with signature "
-                f"{state.get('signature', {})}, not {signature}; use another folder or delete it"
+                f"checkpoint_dir: {directory.name!r} holds a training "
+                "with "
+                f"another signature; use another folder or "
+                + _start_over(directory)
             )
-        if not model.optimizer.built:
-            model.optimizer.build(model.trainable_variables)
-        model.load_weights(directory / state["weights"])
-        log = TrainingLog(history=state["history"], epochs=state["epochs_done"],
-                          seconds=state["seconds"], resumed_from=state["epochs_done"])
+        _restore(model, directory, state)
+        log = TrainingLog(
+            history=state["history"],
+            epochs=state["epochs_done"],
+            seconds=state["seconds"],
+            resumed_from=state["epochs_done"],
+            directory=directory,
+        )
         if log.epochs >= epochs:
-            print(f"Loaded {directory}: all {log.epochs} epochs were already trained.")
+            print(
+                f"{name}: all {log.epochs} epochs trained before; loaded"
+            )
             return log
-        print(f"Resuming from {directory}: {log.epochs} of {epochs} epochs already trained.")
+        print(f"{name}: resuming after epoch {log.epochs} of {epochs}")
 
+    data, steps = epoch_batches(
+        arrays, batch_size, seed, epochs, log.epochs, drop_remainder
+    )
+    if y is not None:
+        data = data.map(
+            lambda *b: (b[0] if len(xs) == 1 else b[:-1], b[-1])
+        )
+    if callable(callbacks):
+        callbacks = callbacks(directory)
     checkpoint = EpochCheckpoint(directory, log, signature)
-    if isinstance(x, tf.data.Dataset):
-        fit_kwargs.setdefault("shuffle", False)  # a dataset shuffles itself
-    # The checkpoint comes last, so it stores what the other callbacks add to the logs.
-    model.fit(x, y, epochs=epochs, initial_epoch=log.epochs, verbose=verbose,
-              callbacks=[*(callbacks or []), checkpoint], **fit_kwargs)
+    progress = Progress(name, epochs, steps, initial_epoch=log.epochs)
+    # The checkpoint comes after the caller's callbacks, so it stores what
+    # they add to the logs; the progress line comes last and shows it all.
+    model.fit(
+        data,
+        epochs=epochs,
+        initial_epoch=log.epochs,
+        steps_per_epoch=steps,
+        validation_data=validation_data,
+        verbose=0,
+        shuffle=False,  # epoch_batches shuffles, by (seed, epoch)
+        callbacks=[*callbacks, checkpoint, progress],
+    )
     return log

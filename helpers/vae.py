@@ -1,28 +1,33 @@
-"""Variational autoencoder pieces (Kingma & Welling 2014), taught in the VAE chapter.
+"""Variational autoencoder pieces (Kingma & Welling 2014), chapter 5.
 
-``Sampling`` is the reparameterisation trick, ``kl_divergence`` the closed-form KL term
-of a diagonal Gaussian against N(0, I), and ``VAE`` a ``keras.Model`` with its own
-``train_step`` and loss trackers: the Keras 3 way, since Keras 3 has no symbolic
-``add_loss`` on Keras tensors. The chapter shows this source.
+``Sampling`` is the reparameterisation trick, ``kl_divergence`` the closed
+form of the KL term against N(0, I), and ``VAE`` a ``keras.Model`` with its
+own ``train_step`` and loss trackers: Keras 3 has no symbolic ``add_loss``
+on Keras tensors. The builders give the chapter's dense and convolutional
+encoders and decoders, which the scoreboard reuses.
 """
+
 from __future__ import annotations
 
 from typing import Any
 
-import helpers  # noqa: F401  (pins the TensorFlow backend before keras is imported)
 import keras
 import tensorflow as tf
 from keras import ops
 
+import helpers  # noqa: F401  (pins the TensorFlow backend first)
+from helpers import checks
 from helpers.saving import config_with_parts, split_parts
+
+L = keras.layers
 
 
 @keras.saving.register_keras_serializable(package="helpers")
-class Sampling(keras.layers.Layer):
-    """Draw ``z = mu + exp(0.5 * log_var) * eps`` with ``eps ~ N(0, I)`` (reparameterisation).
+class Sampling(L.Layer):
+    """``z = mu + exp(log_var / 2) * eps`` with ``eps ~ N(0, I)``.
 
-    The noise comes from a seeded ``keras.random.SeedGenerator``, so a seeded run draws
-    the same codings; the gradient flows to ``mu`` and ``log_var`` through the formula.
+    The noise comes from a seeded ``SeedGenerator``; the gradient reaches
+    ``mu`` and ``log_var`` through the formula.
     """
 
     def __init__(self, seed: int | None = None, **kwargs: Any):
@@ -40,37 +45,55 @@ class Sampling(keras.layers.Layer):
 
 
 def kl_divergence(mu, log_var):
-    """KL(N(mu, exp(log_var)) || N(0, I)) per example: ``-0.5 * sum(1 + log_var - mu² - exp(log_var))``."""
-    return -0.5 * ops.sum(1.0 + log_var - ops.square(mu) - ops.exp(log_var), axis=-1)
+    """KL(N(mu, exp(log_var)) || N(0, I)) per example, in nats."""
+    terms = 1.0 + log_var - ops.square(mu) - ops.exp(log_var)
+    return -0.5 * ops.sum(terms, axis=-1)
+
+
+def bernoulli_nll(x, x_hat):
+    """Binary cross-entropy summed over each image's pixels."""
+    flat = (ops.shape(x)[0], -1)
+    x, x_hat = ops.reshape(x, flat), ops.reshape(x_hat, flat)
+    per_pixel = keras.losses.binary_crossentropy(
+        x[..., None], x_hat[..., None]
+    )
+    return ops.sum(per_pixel, axis=-1)
 
 
 @keras.saving.register_keras_serializable(package="helpers")
 class VAE(keras.Model):
-    """A VAE from an encoder returning ``(mu, log_var)`` and a decoder from codings to images.
+    """A VAE from an encoder to ``(mu, log_var)`` and a decoder to images.
 
-    Loss per image: the reconstruction error summed over pixels (binary cross-entropy for
-    pixels in [0, 1]) plus ``beta`` times the KL term; ``beta = 1`` is the VAE of the paper.
-    ``fit`` reports ``loss``, ``reconstruction_loss`` and ``kl_loss``. Calling the model
-    reconstructs from the mean coding ``mu`` (no sampling), for deterministic evaluation.
+    Loss per image: the reconstruction error summed over pixels (binary
+    cross-entropy, pixels in [0, 1]) plus ``beta`` times the KL term;
+    ``beta = 1`` is the VAE of the paper. Calling the model reconstructs
+    from the mean coding ``mu``, without sampling.
     """
 
-    def __init__(self, encoder: keras.Model, decoder: keras.Model, beta: float = 1.0,
-                 seed: int | None = None, **kwargs: Any):
-        super().__init__(**kwargs)
-        if beta < 0:
-            raise ValueError(f"beta: expected a weight >= 0 for the KL term, got {beta}")
-        self.encoder, self.decoder, self.beta, self.seed = encoder, decoder, float(beta), seed
-        self.sampling = Sampling(seed=seed)
-        self.trackers = {name: keras.metrics.Mean(name=name)
-                         for name in ("loss", "reconstruction_loss", "kl_loss")}
-        if encoder.built and decoder.built:
-            self.built = True  # all weights live in the two sub-models
+    data_range = (0.0, 1.0)
 
-    def build(self, input_shape=None) -> None:
-        """Build the encoder on ``input_shape``; the decoder is built by its first call."""
-        if not self.encoder.built:
-            self.encoder.build(input_shape)
-        self.built = True
+    def __init__(
+        self,
+        encoder: keras.Model,
+        decoder: keras.Model,
+        beta: float = 1.0,
+        seed: int | None = None,
+        **kwargs: Any,
+    ):
+        super().__init__(**kwargs)
+        checks.instance("encoder", encoder, keras.Model)
+        checks.instance("decoder", decoder, keras.Model)
+        self.beta = checks.number("beta", beta, low=0.0)
+        if seed is not None:
+            checks.positive_int("seed", seed, minimum=0)
+        self.encoder, self.decoder, self.seed = encoder, decoder, seed
+        self.sampling = Sampling(seed=seed)
+        self.trackers = {
+            name: keras.metrics.Mean(name=name)
+            for name in ("loss", "reconstruction_loss", "kl_loss")
+        }
+        if encoder.built and decoder.built:
+            self.built = True  # the weights live in the two networks
 
     @property
     def metrics(self) -> list[keras.metrics.Metric]:
@@ -80,65 +103,118 @@ class VAE(keras.Model):
         mu, _ = self.encoder(inputs, training=training)
         return self.decoder(mu, training=training)
 
-    def _compute_losses(self, x, training: bool):
+    def loss_terms(self, x, training: bool = False):
+        """Mean total loss, reconstruction term and KL term of a batch."""
         mu, log_var = self.encoder(x, training=training)
         z = self.sampling([mu, log_var])
         x_hat = self.decoder(z, training=training)
-        flat = (ops.shape(x)[0], -1)
-        reconstruction = ops.sum(keras.losses.binary_crossentropy(
-            ops.reshape(x, flat)[..., None], ops.reshape(x_hat, flat)[..., None]), axis=-1)
+        reconstruction = bernoulli_nll(x, x_hat)
         kl = kl_divergence(mu, log_var)
         total = ops.mean(reconstruction + self.beta * kl)
         return total, ops.mean(reconstruction), ops.mean(kl)
 
-    def _update(self, total, reconstruction, kl) -> dict[str, Any]:
-        for name, value in zip(self.trackers, (total, reconstruction, kl)):
-            self.trackers[name].update_state(value)
-        return {name: tracker.result() for name, tracker in self.trackers.items()}
-
     def train_step(self, data):
         x = data[0] if isinstance(data, tuple) else data
         with tf.GradientTape() as tape:
-            total, reconstruction, kl = self._compute_losses(x, training=True)
+            total, reconstruction, kl = self.loss_terms(x, training=True)
         grads = tape.gradient(total, self.trainable_variables)
-        self.optimizer.apply_gradients(zip(grads, self.trainable_variables))
-        return self._update(total, reconstruction, kl)
+        self.optimizer.apply_gradients(
+            zip(grads, self.trainable_variables)
+        )
+        for tracker, value in zip(
+            self.metrics, (total, reconstruction, kl)
+        ):
+            tracker.update_state(value)
+        return {t.name: t.result() for t in self.metrics}
 
     def test_step(self, data):
         x = data[0] if isinstance(data, tuple) else data
-        return self._update(*self._compute_losses(x, training=False))
+        for tracker, value in zip(self.metrics, self.loss_terms(x)):
+            tracker.update_state(value)
+        return {t.name: t.result() for t in self.metrics}
+
+    def fit(self, x=None, y=None, **kwargs):
+        """``keras.Model.fit``, after checking the pixels lie in [0, 1]."""
+        checks.fit_data("x", x, self.data_range)
+        return super().fit(x, y, **kwargs)
 
     def get_config(self) -> dict[str, Any]:
-        return config_with_parts({**super().get_config(), "beta": self.beta, "seed": self.seed},
-                                 encoder=self.encoder, decoder=self.decoder)
+        config = {
+            **super().get_config(),
+            "beta": self.beta,
+            "seed": self.seed,
+        }
+        return config_with_parts(
+            config, encoder=self.encoder, decoder=self.decoder
+        )
 
     @classmethod
-    def from_config(cls, config: dict[str, Any]) -> "VAE":
-        (encoder, decoder), rest = split_parts(config, "encoder", "decoder")
+    def from_config(cls, config: dict[str, Any]) -> VAE:
+        (encoder, decoder), rest = split_parts(
+            config, "encoder", "decoder"
+        )
         return cls(encoder, decoder, **rest)
 
 
 def dense_vae_encoder(latent: int) -> keras.Model:
-    """Image -> ``(mu, log_var)``, each of size ``latent``: Flatten, 150 and 100 SELU units, two heads."""
+    """Image -> ``(mu, log_var)``: 150 and 100 SELU units, two heads."""
+    latent = checks.positive_int("latent", latent)
     inputs = keras.Input(shape=(28, 28))
-    h = keras.layers.Flatten()(inputs)
-    h = keras.layers.Dense(150, activation="selu")(h)
-    h = keras.layers.Dense(100, activation="selu")(h)
-    return keras.Model(inputs, [keras.layers.Dense(latent, name="mu")(h),
-                                keras.layers.Dense(latent, name="log_var")(h)], name=f"vae_encoder_{latent}")
+    h = L.Flatten()(inputs)
+    h = L.Dense(150, activation="selu")(h)
+    h = L.Dense(100, activation="selu")(h)
+    heads = [
+        L.Dense(latent, name="mu")(h),
+        L.Dense(latent, name="log_var")(h),
+    ]
+    return keras.Model(inputs, heads, name=f"vae_encoder_{latent}")
 
 
 def dense_vae_decoder(latent: int) -> keras.Model:
-    """Codings -> image in [0, 1]: 100 and 150 SELU units, then 784 sigmoid pixels."""
-    return keras.Sequential([keras.Input(shape=(latent,)),
-                             keras.layers.Dense(100, activation="selu"),
-                             keras.layers.Dense(150, activation="selu"),
-                             keras.layers.Dense(28 * 28, activation="sigmoid"),
-                             keras.layers.Reshape((28, 28))], name=f"vae_decoder_{latent}")
+    """Codings -> image in [0, 1]: 100, 150 SELU units, sigmoid pixels."""
+    latent = checks.positive_int("latent", latent)
+    return keras.Sequential(
+        [
+            keras.Input(shape=(latent,)),
+            L.Dense(100, activation="selu"),
+            L.Dense(150, activation="selu"),
+            L.Dense(28 * 28, activation="sigmoid"),
+            L.Reshape((28, 28)),
+        ],
+        name=f"vae_decoder_{latent}",
+    )
 
 
-def dense_vae(latent: int, beta: float = 1.0, seed: int | None = None) -> VAE:
-    """The VAE chapter's dense VAE, compiled with Adam (learning rate 0.001)."""
-    vae = VAE(dense_vae_encoder(latent), dense_vae_decoder(latent), beta=beta, seed=seed, name=f"vae_{latent}")
-    vae.compile(optimizer=keras.optimizers.Adam(1e-3))
-    return vae
+def conv_vae_encoder(latent: int) -> keras.Model:
+    """Image -> ``(mu, log_var)``: two stride-2 convolutions, 28 -> 7."""
+    latent = checks.positive_int("latent", latent)
+    inputs = keras.Input(shape=(28, 28))
+    h = L.Reshape((28, 28, 1))(inputs)
+    h = L.Conv2D(32, 3, strides=2, padding="same", activation="selu")(h)
+    h = L.Conv2D(64, 3, strides=2, padding="same", activation="selu")(h)
+    h = L.Flatten()(h)
+    heads = [
+        L.Dense(latent, name="mu")(h),
+        L.Dense(latent, name="log_var")(h),
+    ]
+    return keras.Model(inputs, heads, name=f"conv_vae_encoder_{latent}")
+
+
+def conv_vae_decoder(latent: int) -> keras.Model:
+    """Codings -> image in [0, 1]: two stride-2 transposed convolutions."""
+    latent = checks.positive_int("latent", latent)
+    return keras.Sequential(
+        [
+            keras.Input(shape=(latent,)),
+            L.Dense(7 * 7 * 64, activation="selu"),
+            L.Reshape((7, 7, 64)),
+            L.Conv2DTranspose(
+                32, 3, strides=2, padding="same", activation="selu"
+            ),
+            L.Conv2DTranspose(
+                1, 3, strides=2, padding="same", activation="sigmoid"
+            ),
+            L.Reshape((28, 28)),
+        ],
+        name=f"conv_vae_decoder_{latent}",
+    )

@@ -1,4 +1,5 @@
 """helpers.data: real Fashion-MNIST / MNIST through Keras' loaders, and clear errors on bad files."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -23,7 +24,11 @@ def test_shapes_dtype_range_and_split(name, request):
     assert ds.x_train.shape == (55_000, 28, 28)
     assert ds.x_valid.shape == (5_000, 28, 28)
     assert ds.x_test.shape == (10_000, 28, 28)
-    assert ds.y_train.shape == (55_000,) and ds.y_valid.shape == (5_000,) and ds.y_test.shape == (10_000,)
+    assert (
+        ds.y_train.shape == (55_000,)
+        and ds.y_valid.shape == (5_000,)
+        and ds.y_test.shape == (10_000,)
+    )
     for x in (ds.x_train, ds.x_valid, ds.x_test):
         assert x.dtype == np.float32
         assert x.min() == 0.0 and x.max() == 1.0
@@ -33,7 +38,10 @@ def test_shapes_dtype_range_and_split(name, request):
 
 
 def test_class_names(fashion, mnist):
-    assert fashion.class_names[0] == "T-shirt/top" and fashion.class_names[9] == "Ankle boot"
+    assert (
+        fashion.class_names[0] == "T-shirt/top"
+        and fashion.class_names[9] == "Ankle boot"
+    )
     assert mnist.class_names == tuple("0123456789")
 
 
@@ -41,12 +49,17 @@ def test_split_is_fixed_and_disjoint(fashion):
     again = data.load_fashion_mnist()
     np.testing.assert_array_equal(again.x_valid, fashion.x_valid)
     # the validation images are the last 5 000 of Keras' training set, not in x_train
-    assert not any(np.array_equal(fashion.x_valid[0], x) for x in fashion.x_train[-50:])
+    assert not any(
+        np.array_equal(fashion.x_valid[0], x)
+        for x in fashion.x_train[-50:]
+    )
 
 
 def test_subset(fashion):
     small = fashion.subset(n_train=100, n_test=20)
-    assert small.x_train.shape == (100, 28, 28) and small.y_test.shape == (20,)
+    assert small.x_train.shape == (100, 28, 28) and small.y_test.shape == (
+        20,
+    )
     assert small.x_valid.shape == fashion.x_valid.shape
     np.testing.assert_array_equal(small.x_train, fashion.x_train[:100])
     with pytest.raises(ValueError, match="n_train"):
@@ -80,7 +93,9 @@ def test_corrupted_file_names_the_file(data_cache):
     raw = bytearray(path.read_bytes())
     raw[5000] ^= 0xFF
     path.write_bytes(bytes(raw))
-    with pytest.raises(data.DataFileError, match=r"mnist\.npz: corrupted: SHA-256"):
+    with pytest.raises(
+        data.DataFileError, match=r"mnist\.npz: corrupted: SHA-256"
+    ):
         data.verify_cache("mnist", data_cache)
 
 
@@ -88,7 +103,9 @@ def test_loader_checks_before_keras_reads(data_cache, monkeypatch):
     path = data_cache / "fashion-mnist" / "t10k-labels-idx1-ubyte.gz"
     path.write_bytes(b"not a gzip file")
     monkeypatch.setattr(data, "keras_cache_dir", lambda: data_cache)
-    with pytest.raises(data.DataFileError, match="t10k-labels-idx1-ubyte.gz: truncated"):
+    with pytest.raises(
+        data.DataFileError, match="t10k-labels-idx1-ubyte.gz: truncated"
+    ):
         data.load_fashion_mnist()
 
 
@@ -99,13 +116,19 @@ def test_missing_file_offline_gives_named_error(data_cache, monkeypatch):
     monkeypatch.setattr(data, "keras_cache_dir", lambda: data_cache)
 
     def no_network(*args, **kwargs):
-        raise Exception("URL fetch failure on https://example.invalid/mnist.npz: None -- no route")
+        raise Exception(
+            "URL fetch failure on https://example.invalid/mnist.npz: None -- no route"
+        )
 
     monkeypatch.setattr(keras.datasets.mnist, "load_data", no_network)
     with pytest.raises(data.DataFileError) as err:
         data.load_mnist()
     msg = str(err.value)
-    assert "mnist.npz: missing" in msg and "could not download" in msg and "cp -r" in msg
+    assert (
+        "mnist.npz: missing" in msg
+        and "could not download" in msg
+        and "cp -r" in msg
+    )
 
 
 def test_unknown_dataset():
@@ -115,4 +138,8 @@ def test_unknown_dataset():
 
 def test_summary_mentions_every_split(fashion):
     text = fashion.summary()
-    assert "Fashion-MNIST" in text and "(55000, 28, 28)" in text and "test" in text
+    assert (
+        "Fashion-MNIST" in text
+        and "(55000, 28, 28)" in text
+        and "test" in text
+    )

@@ -1,4 +1,5 @@
 """helpers.layers.DenseTranspose: tied weights that really are one matrix."""
+
 from __future__ import annotations
 
 import keras
@@ -15,10 +16,17 @@ def tied_autoencoder():
     d1 = keras.layers.Dense(8, activation="selu")
     d2 = keras.layers.Dense(3, activation="selu")
     encoder = keras.Sequential([keras.Input((20,)), d1, d2])
-    decoder = keras.Sequential([keras.Input((3,)), DenseTranspose(d2, activation="selu"),
-                                DenseTranspose(d1, activation="sigmoid")])
+    decoder = keras.Sequential(
+        [
+            keras.Input((3,)),
+            DenseTranspose(d2, activation="selu"),
+            DenseTranspose(d1, activation="sigmoid"),
+        ]
+    )
     model = keras.Sequential([encoder, decoder])
-    model.compile(optimizer=keras.optimizers.SGD(0.5), loss="binary_crossentropy")
+    model.compile(
+        optimizer=keras.optimizers.SGD(0.5), loss="binary_crossentropy"
+    )
     return model, encoder, decoder, d1, d2
 
 
@@ -35,7 +43,9 @@ def test_decoder_kernel_is_the_encoder_kernel():
     dt2, dt1 = decoder.layers
     assert dt1.tied_layer is d1 and dt2.tied_layer is d2
     before = d1.kernel.numpy().copy()
-    model.fit(X, X, epochs=1, batch_size=32, verbose=0)   # one gradient step on the whole model
+    model.fit(
+        X, X, epochs=1, batch_size=32, verbose=0
+    )  # one gradient step on the whole model
     after = d1.kernel.numpy()
     assert not np.allclose(before, after)
     np.testing.assert_array_equal(dt1.kernel.numpy(), after.T)
@@ -46,8 +56,15 @@ def test_decoder_kernel_is_the_encoder_kernel():
 
 def test_parameter_count_is_about_half():
     model, *_ = tied_autoencoder()
-    untied = keras.Sequential([keras.Input((20,)), keras.layers.Dense(8), keras.layers.Dense(3),
-                               keras.layers.Dense(8), keras.layers.Dense(20)])
+    untied = keras.Sequential(
+        [
+            keras.Input((20,)),
+            keras.layers.Dense(8),
+            keras.layers.Dense(3),
+            keras.layers.Dense(8),
+            keras.layers.Dense(20),
+        ]
+    )
     # tied: kernels 20*8 + 8*3 once, biases 8 + 3 (encoder) + 8 + 20 (decoder)
     assert model.count_params() == 20 * 8 + 8 * 3 + 8 + 3 + 8 + 20
     assert untied.count_params() == 2 * (20 * 8 + 8 * 3) + 8 + 3 + 8 + 20
@@ -69,8 +86,12 @@ def test_weights_save_and_load(tmp_path):
     model.save_weights(path)
     clone, _, clone_decoder, c1, _ = tied_autoencoder()
     clone.load_weights(path)
-    np.testing.assert_allclose(clone.predict(X, verbose=0), model.predict(X, verbose=0), rtol=1e-6)
-    assert clone_decoder.layers[1].tied_layer is c1   # still tied after loading
+    np.testing.assert_allclose(
+        clone.predict(X, verbose=0), model.predict(X, verbose=0), rtol=1e-6
+    )
+    assert (
+        clone_decoder.layers[1].tied_layer is c1
+    )  # still tied after loading
 
 
 def test_full_model_save_says_why_not(tmp_path):
@@ -80,7 +101,9 @@ def test_full_model_save_says_why_not(tmp_path):
 
 
 def test_bad_input():
-    with pytest.raises(ValueError, match="dense: expected a keras.layers.Dense"):
+    with pytest.raises(
+        ValueError, match="dense: expected a keras.layers.Dense"
+    ):
         DenseTranspose(keras.layers.Conv2D(3, 3))
     unbuilt = keras.layers.Dense(4)
     with pytest.raises(ValueError, match="must be built"):
@@ -96,10 +119,19 @@ def test_minibatch_stddev_appends_the_batch_spread():
 
     x = np.array([[0.0, 2.0], [2.0, 2.0], [4.0, 2.0]], "float32")
     out = keras.ops.convert_to_numpy(MinibatchStdDev()(x))
-    spread = np.mean(np.std(x, axis=0))  # std of columns: [1.633, 0] -> mean 0.8165
-    np.testing.assert_allclose(out, np.c_[x, np.full(3, spread)], rtol=1e-6)
-    same = np.repeat(x[:1], 4, axis=0)  # a "collapsed" batch: all examples alike
-    assert keras.ops.convert_to_numpy(MinibatchStdDev()(same))[:, -1].max() == 0.0
+    spread = np.mean(
+        np.std(x, axis=0)
+    )  # std of columns: [1.633, 0] -> mean 0.8165
+    np.testing.assert_allclose(
+        out, np.c_[x, np.full(3, spread)], rtol=1e-6
+    )
+    same = np.repeat(
+        x[:1], 4, axis=0
+    )  # a "collapsed" batch: all examples alike
+    assert (
+        keras.ops.convert_to_numpy(MinibatchStdDev()(same))[:, -1].max()
+        == 0.0
+    )
     assert MinibatchStdDev().compute_output_shape((None, 5)) == (None, 6)
 
 
@@ -110,4 +142,7 @@ def test_dense_discriminator_with_minibatch_std():
     disc = dense_discriminator(minibatch_std=True)
     assert any(isinstance(layer, MinibatchStdDev) for layer in disc.layers)
     assert disc.output_shape == (None, 1)
-    assert disc.layers[3].kernel.shape == (151, 100)  # 150 units + the spread
+    assert disc.layers[3].kernel.shape == (
+        151,
+        100,
+    )  # 150 units + the spread

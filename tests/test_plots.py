@@ -1,4 +1,5 @@
 """helpers.plots: the figures draw, and bad input gets a ValueError naming the argument."""
+
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
@@ -12,7 +13,9 @@ rng = np.random.default_rng(0)
 IMAGES = rng.random((12, 28, 28)).astype(np.float32)
 
 
-@pytest.mark.parametrize("shape", [(12, 28, 28), (12, 784), (12, 28, 28, 1), (12, 8, 8, 3)])
+@pytest.mark.parametrize(
+    "shape", [(12, 28, 28), (12, 784), (12, 28, 28, 1), (12, 8, 8, 3)]
+)
 def test_image_grid_accepts_common_layouts(shape):
     fig = plots.image_grid(rng.random(shape), ncols=5)
     assert len([ax for ax in fig.axes if ax.images]) == 12
@@ -24,14 +27,17 @@ def test_image_grid_tanh_range_is_rescaled():
     assert 0.0 <= shown.min() and shown.max() <= 1.0
 
 
-@pytest.mark.parametrize("bad, match", [
-    (rng.random((3, 27)), "square number of pixels"),
-    (rng.random((3, 28, 28, 2)), "1 or 3 channels"),
-    (rng.random(5), "expected a 2 or 3 or 4-D array"),
-    (IMAGES * 255, r"expected values in \[0.0, 1.0\]"),
-    (np.full((2, 4, 4), np.nan), "NaN"),
-    (np.array([["a"]]), "expected numbers"),
-])
+@pytest.mark.parametrize(
+    "bad, match",
+    [
+        (rng.random((3, 27)), "square number of pixels"),
+        (rng.random((3, 28, 28, 2)), "1 or 3 channels"),
+        (rng.random(5), "expected a 2 or 3 or 4-D array"),
+        (IMAGES * 255, r"expected values in \[0.0, 1.0\]"),
+        (np.full((2, 4, 4), np.nan), "NaN"),
+        (np.array([["a"]]), "expected numbers"),
+    ],
+)
 def test_image_grid_rejects_bad_images(bad, match):
     with pytest.raises(ValueError, match="images: .*" + match):
         plots.image_grid(bad)
@@ -45,7 +51,9 @@ def test_image_grid_titles_must_match():
 
 
 def test_reconstruction_rows_several_models():
-    fig = plots.reconstruction_rows(IMAGES, {"AE": IMAGES, "PCA": IMAGES.reshape(12, -1)}, n=6)
+    fig = plots.reconstruction_rows(
+        IMAGES, {"AE": IMAGES, "PCA": IMAGES.reshape(12, -1)}, n=6
+    )
     assert len([ax for ax in fig.axes if ax.images]) == 18
 
 
@@ -57,9 +65,13 @@ def test_reconstruction_rows_checks_lengths_and_shapes():
 
 
 def test_learning_curves_from_dict_and_log():
-    ax = plots.learning_curves({"loss": [3, 2, 1], "val_loss": [3.5, 2.5, 2]})
+    ax = plots.learning_curves(
+        {"loss": [3, 2, 1], "val_loss": [3.5, 2.5, 2]}
+    )
     assert [line.get_label() for line in ax.lines] == ["loss", "val_loss"]
-    log = TrainingLog(history={"loss": [1.0, 0.5], "epoch_seconds": [1, 1]}, epochs=2)
+    log = TrainingLog(
+        history={"loss": [1.0, 0.5], "epoch_seconds": [1, 1]}, epochs=2
+    )
     ax = plots.learning_curves(log)
     assert [line.get_label() for line in ax.lines] == ["loss"]
 
@@ -67,7 +79,9 @@ def test_learning_curves_from_dict_and_log():
 def test_learning_curves_bad_input():
     with pytest.raises(ValueError, match="history: expected"):
         plots.learning_curves({})
-    with pytest.raises(ValueError, match=r"keys: \['acc'\] not in the history"):
+    with pytest.raises(
+        ValueError, match=r"keys: \['acc'\] not in the history"
+    ):
         plots.learning_curves({"loss": [1.0]}, keys=["acc"])
 
 
@@ -76,14 +90,31 @@ def test_latent_scatter():
     labels = np.arange(50) % 3
     ax = plots.latent_scatter(codes, labels, class_names=["a", "b", "c"])
     assert len(ax.collections) == 3
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["a", "b", "c"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "a",
+        "b",
+        "c",
+    ]
 
 
-@pytest.mark.parametrize("codes, labels, names, match", [
-    (np.zeros((5, 3)), np.zeros(5), None, r"codes: expected shape \(n, 2\)"),
-    (np.zeros((5, 2)), np.zeros(4), None, "same number of rows"),
-    (np.zeros((5, 2)), np.arange(5), ["a"], "class_names: expected at least 5"),
-])
+@pytest.mark.parametrize(
+    "codes, labels, names, match",
+    [
+        (
+            np.zeros((5, 3)),
+            np.zeros(5),
+            None,
+            r"codes: expected shape \(n, 2\)",
+        ),
+        (np.zeros((5, 2)), np.zeros(4), None, "same number of rows"),
+        (
+            np.zeros((5, 2)),
+            np.arange(5),
+            ["a"],
+            "class_names: expected at least 5",
+        ),
+    ],
+)
 def test_latent_scatter_bad_input(codes, labels, names, match):
     with pytest.raises(ValueError, match=match):
         plots.latent_scatter(codes, labels, class_names=names)
@@ -95,11 +126,17 @@ def teardown_module():
 
 def test_image_rows_labels_and_checks():
     fig = plots.image_rows({"a": IMAGES[:4], "b": IMAGES[:6]}, n=10)
-    assert len([ax for ax in fig.axes if ax.images]) == 8          # 2 rows of min(10, 4, 6)
+    assert (
+        len([ax for ax in fig.axes if ax.images]) == 8
+    )  # 2 rows of min(10, 4, 6)
     assert fig.axes[0].get_ylabel() == "a"
-    with pytest.raises(ValueError, match="rows: expected a non-empty dict"):
+    with pytest.raises(
+        ValueError, match="rows: expected a non-empty dict"
+    ):
         plots.image_rows({})
-    with pytest.raises(ValueError, match="image shapes differ between rows"):
+    with pytest.raises(
+        ValueError, match="image shapes differ between rows"
+    ):
         plots.image_rows({"a": IMAGES, "b": rng.random((3, 8, 8))})
 
 
@@ -109,9 +146,13 @@ def test_class_heatmap_shows_shares_per_epoch():
     shares = ax.images[0].get_array()
     np.testing.assert_allclose(shares, [[1, 0, 0, 0], [0.5, 0.5, 0, 0]])
     assert [t.get_text() for t in ax.get_xticklabels()] == names
-    with pytest.raises(ValueError, match="histograms: expected 4 counts per epoch"):
+    with pytest.raises(
+        ValueError, match="histograms: expected 4 counts per epoch"
+    ):
         plots.class_heatmap({1: [1, 2]}, names)
-    with pytest.raises(ValueError, match="histograms: expected a non-empty dict"):
+    with pytest.raises(
+        ValueError, match="histograms: expected a non-empty dict"
+    ):
         plots.class_heatmap({}, names)
 
 
@@ -120,12 +161,18 @@ def test_progression_gif_has_one_labelled_frame_per_epoch():
 
     from PIL import Image
 
-    grids = {0: np.zeros((6, 28, 28)), 5: np.ones((6, 28, 28)), 10: np.full((6, 28, 28), 0.5)}
+    grids = {
+        0: np.zeros((6, 28, 28)),
+        5: np.ones((6, 28, 28)),
+        10: np.full((6, 28, 28), 0.5),
+    }
     data = plots.progression_gif(grids, ncols=3, scale=2)
     gif = Image.open(io.BytesIO(data))
     assert data[:6] == b"GIF89a" and gif.n_frames == 3
     assert gif.size == (3 * 30 * 2, (2 * 30 + 14) * 2)
-    with pytest.raises(ValueError, match="grids: expected a non-empty dict"):
+    with pytest.raises(
+        ValueError, match="grids: expected a non-empty dict"
+    ):
         plots.progression_gif({})
     with pytest.raises(ValueError, match=r"grids\[0\]"):
         plots.progression_gif({0: np.full((2, 28, 28), 3.0)})

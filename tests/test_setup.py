@@ -1,4 +1,5 @@
 """The set-up files agree with each other: pip extras, conda file, CI entry point, README."""
+
 from __future__ import annotations
 
 import re
@@ -16,8 +17,13 @@ def test_extras_are_pinned_exactly():
     assert {"cpu", "book", "test"} <= set(extras)
     for name, reqs in extras.items():
         for req in reqs:
-            assert re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[0-9][0-9A-Za-z.]*", req), f"{name}: {req}"
-    assert "tensorflow-cpu==2.21.0" in extras["cpu"] and "keras==3.15.1" in extras["cpu"]
+            assert re.fullmatch(
+                r"[A-Za-z0-9_.\-\[\]]+==[0-9][0-9A-Za-z.]*", req
+            ), f"{name}: {req}"
+    assert (
+        "tensorflow-cpu==2.21.0" in extras["cpu"]
+        and "keras==3.15.1" in extras["cpu"]
+    )
     assert any(r.startswith("jupyter-book==1.") for r in extras["book"])
 
 
@@ -34,12 +40,19 @@ def test_conda_environment_installs_the_same_extras():
     pip = next(d["pip"] for d in deps if isinstance(d, dict))
     assert pip == ['-e ".[cpu,book,test]"']
     setup = (ROOT / ".ci" / "setup.sh").read_text()
-    assert '-e ".[cpu,book,test]"' in setup and "sys.version_info[:2] != (3, 11)" in setup
+    assert (
+        '-e ".[cpu,book,test]"' in setup
+        and "sys.version_info[:2] != (3, 11)" in setup
+    )
 
 
 def test_ci_runs_the_readme_test_command():
     readme = (ROOT / "README.md").read_text()
-    for command in ("bash .ci/book", "bash .ci/test", "bash .ci/execute --profile"):
+    for command in (
+        "bash .ci/book",
+        "bash .ci/test",
+        "bash .ci/execute --profile",
+    ):
         assert command in readme
     assert "exec bash .ci/test" in (ROOT / ".ci" / "run").read_text()
     test = (ROOT / ".ci" / "test").read_text()
@@ -51,6 +64,9 @@ def test_book_config():
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     assert config["execute"]["execute_notebooks"] == "off"
     assert config["repository"]["url"].startswith("https://github.com/")
-    assert config["launch_buttons"]["colab_url"] == "https://colab.research.google.com"
+    assert (
+        config["launch_buttons"]["colab_url"]
+        == "https://colab.research.google.com"
+    )
     for bib in config["bibtex_bibfiles"]:
         assert (ROOT / bib).exists()

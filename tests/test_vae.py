@@ -1,4 +1,5 @@
 """helpers.vae: the KL term, the sampling layer, and a VAE that trains, saves and loads."""
+
 from __future__ import annotations
 
 import keras
@@ -20,10 +21,17 @@ def test_kl_matches_the_closed_form():
     log_var = rng.normal(size=(5, 3)).astype("float32")
     var = np.exp(log_var)
     # KL(N(mu, var) || N(0, 1)) = 0.5 * sum(var + mu^2 - 1 - log var), written independently
-    expected = 0.5 * np.sum(var + mu ** 2 - 1.0 - np.log(var), axis=1)
-    np.testing.assert_allclose(kl_divergence(mu, log_var).numpy(), expected, rtol=1e-5)
+    expected = 0.5 * np.sum(var + mu**2 - 1.0 - np.log(var), axis=1)
+    np.testing.assert_allclose(
+        kl_divergence(mu, log_var).numpy(), expected, rtol=1e-5
+    )
     # one known value: mu = 1, var = 1 in one dimension gives 0.5
-    assert np.isclose(kl_divergence(np.ones((1, 1), "float32"), np.zeros((1, 1), "float32")).numpy()[0], 0.5)
+    assert np.isclose(
+        kl_divergence(
+            np.ones((1, 1), "float32"), np.zeros((1, 1), "float32")
+        ).numpy()[0],
+        0.5,
+    )
 
 
 def test_sampling_has_the_requested_mean_and_variance():
@@ -37,15 +45,29 @@ def test_sampling_has_the_requested_mean_and_variance():
 
 def test_sampling_is_seeded():
     mu, log_var = np.zeros((4, 3), "float32"), np.zeros((4, 3), "float32")
-    np.testing.assert_array_equal(Sampling(seed=5)([mu, log_var]), Sampling(seed=5)([mu, log_var]))
+    np.testing.assert_array_equal(
+        Sampling(seed=5)([mu, log_var]), Sampling(seed=5)([mu, log_var])
+    )
 
 
 def tiny_vae(beta: float = 1.0) -> VAE:
     inputs = keras.Input((4, 4))
-    h = keras.layers.Dense(8, activation="relu")(keras.layers.Flatten()(inputs))
-    encoder = keras.Model(inputs, [keras.layers.Dense(2)(h), keras.layers.Dense(2)(h)], name="enc")
-    decoder = keras.Sequential([keras.Input((2,)), keras.layers.Dense(16, activation="sigmoid"),
-                                keras.layers.Reshape((4, 4))], name="dec")
+    h = keras.layers.Dense(8, activation="relu")(
+        keras.layers.Flatten()(inputs)
+    )
+    encoder = keras.Model(
+        inputs,
+        [keras.layers.Dense(2)(h), keras.layers.Dense(2)(h)],
+        name="enc",
+    )
+    decoder = keras.Sequential(
+        [
+            keras.Input((2,)),
+            keras.layers.Dense(16, activation="sigmoid"),
+            keras.layers.Reshape((4, 4)),
+        ],
+        name="dec",
+    )
     vae = VAE(encoder, decoder, beta=beta, seed=0)
     vae.compile(optimizer=keras.optimizers.Adam(0.01))
     return vae
@@ -60,9 +82,12 @@ def test_vae_trains_and_reports_three_losses():
     history = vae.fit(X, epochs=5, batch_size=16, verbose=0).history
     assert set(history) == {"loss", "reconstruction_loss", "kl_loss"}
     assert history["loss"][-1] < history["loss"][0]
-    np.testing.assert_allclose(np.array(history["loss"]),
-                               np.array(history["reconstruction_loss"]) + np.array(history["kl_loss"]),
-                               rtol=1e-4)
+    np.testing.assert_allclose(
+        np.array(history["loss"]),
+        np.array(history["reconstruction_loss"])
+        + np.array(history["kl_loss"]),
+        rtol=1e-4,
+    )
 
 
 def test_vae_saves_and_loads(tmp_path):
@@ -72,7 +97,9 @@ def test_vae_saves_and_loads(tmp_path):
     vae.save(tmp_path / "vae.keras")
     loaded = keras.models.load_model(tmp_path / "vae.keras")
     assert isinstance(loaded, VAE) and loaded.beta == 2.0
-    np.testing.assert_allclose(loaded.predict(X, verbose=0), vae.predict(X, verbose=0), rtol=1e-5)
+    np.testing.assert_allclose(
+        loaded.predict(X, verbose=0), vae.predict(X, verbose=0), rtol=1e-5
+    )
 
 
 def test_negative_beta_is_refused():

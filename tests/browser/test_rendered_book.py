@@ -10,6 +10,7 @@ Run after ``jupyter-book build .`` (``.ci/test`` does both). Needs Debian's ``ch
 (or ``$AEGAN_CHROMIUM``) and the ``playwright`` package; without them the tests skip,
 unless ``AEGAN_REQUIRE_BROWSER=1`` (set by ``.ci/run``) turns the skip into a failure.
 """
+
 from __future__ import annotations
 
 import functools
@@ -34,14 +35,18 @@ REQUIRED = os.environ.get("AEGAN_REQUIRE_BROWSER") == "1"
 
 def _missing(reason: str):
     if REQUIRED:
-        pytest.fail(f"browser check required (AEGAN_REQUIRE_BROWSER=1) but {reason}")
+        pytest.fail(
+            f"browser check required (AEGAN_REQUIRE_BROWSER=1) but {reason}"
+        )
     pytest.skip(reason)
 
 
 @pytest.fixture(scope="module")
 def server():
     if not (HTML / "index.html").exists():
-        _missing(f"no built book at {HTML}; run jupyter-book build . first")
+        _missing(
+            f"no built book at {HTML}; run jupyter-book build . first"
+        )
     handler = functools.partial(_QuietHandler, directory=str(HTML))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
@@ -57,7 +62,11 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def browser():
-    executable = os.environ.get("AEGAN_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    executable = (
+        os.environ.get("AEGAN_CHROMIUM")
+        or shutil.which("chromium")
+        or shutil.which("chromium-browser")
+    )
     if not executable:
         _missing("no Chromium found (Debian: apt-get install chromium)")
     try:
@@ -65,8 +74,15 @@ def browser():
     except ImportError:
         _missing("the playwright package is not installed")
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=executable, headless=True,
-                                     args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+        browser = pw.chromium.launch(
+            executable_path=executable,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+            ],
+        )
         yield browser
         browser.close()
 
@@ -74,13 +90,31 @@ def browser():
 def _open(browser, url: str):
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     problems: list[str] = []
-    page.on("console", lambda msg: problems.append(f"console {msg.type}: {msg.text}")
-            if msg.type == "error" else None)
+    page.on(
+        "console",
+        lambda msg: (
+            problems.append(f"console {msg.type}: {msg.text}")
+            if msg.type == "error"
+            else None
+        ),
+    )
     page.on("pageerror", lambda err: problems.append(f"page error: {err}"))
-    page.on("requestfailed", lambda req: problems.append(f"request failed: {req.url}")
-            if req.url.startswith("http://127.0.0.1") else None)
-    page.on("response", lambda resp: problems.append(f"HTTP {resp.status}: {resp.url}")
-            if resp.status >= 400 else None)
+    page.on(
+        "requestfailed",
+        lambda req: (
+            problems.append(f"request failed: {req.url}")
+            if req.url.startswith("http://127.0.0.1")
+            else None
+        ),
+    )
+    page.on(
+        "response",
+        lambda resp: (
+            problems.append(f"HTTP {resp.status}: {resp.url}")
+            if resp.status >= 400
+            else None
+        ),
+    )
     page.goto(url, wait_until="load")
     return page, problems
 
@@ -102,7 +136,10 @@ def test_page_renders_in_chromium(server, browser, page_name):
     # Math: wait for MathJax to finish, then no TeX delimiters may be left in the prose.
     has_math = page.evaluate("() => !!window.MathJax")
     if has_math:
-        page.wait_for_function("() => window.MathJax.startup && window.MathJax.startup.promise", timeout=20_000)
+        page.wait_for_function(
+            "() => window.MathJax.startup && window.MathJax.startup.promise",
+            timeout=20_000,
+        )
         page.evaluate("() => window.MathJax.startup.promise")
     raw_tex = page.evaluate("""() => {
         const body = document.querySelector('main') || document.body;
@@ -112,19 +149,29 @@ def test_page_renders_in_chromium(server, browser, page_name):
         return ['$$', '\\\\(', '\\\\[', '\\\\frac', '\\\\mathbf'].filter(s => text.includes(s));
     }""")
     assert not raw_tex, f"{page_name}: raw TeX left in the text: {raw_tex}"
-    untypeset = page.evaluate("() => [...document.querySelectorAll('.math')]"
-                              ".filter(e => !e.querySelector('mjx-container')).map(e => e.textContent.slice(0, 40))")
-    assert not untypeset, f"{page_name}: math MathJax did not typeset: {untypeset[:3]}"
+    untypeset = page.evaluate(
+        "() => [...document.querySelectorAll('.math')]"
+        ".filter(e => !e.querySelector('mjx-container')).map(e => e.textContent.slice(0, 40))"
+    )
+    assert not untypeset, (
+        f"{page_name}: math MathJax did not typeset: {untypeset[:3]}"
+    )
     # Images: scroll through so that lazy ones load, then every one must have pixels.
-    page.evaluate("async () => { for (let y = 0; y < document.body.scrollHeight; y += 800) "
-                  "{ window.scrollTo(0, y); await new Promise(r => setTimeout(r, 20)); } }")
+    page.evaluate(
+        "async () => { for (let y = 0; y < document.body.scrollHeight; y += 800) "
+        "{ window.scrollTo(0, y); await new Promise(r => setTimeout(r, 20)); } }"
+    )
     page.wait_for_load_state("networkidle")
-    broken = page.evaluate("() => [...document.images].filter(i => !i.complete || i.naturalWidth === 0)"
-                           ".map(i => i.src.slice(0, 80))")
+    broken = page.evaluate(
+        "() => [...document.images].filter(i => !i.complete || i.naturalWidth === 0)"
+        ".map(i => i.src.slice(0, 80))"
+    )
     assert not broken, f"{page_name}: images that did not load: {broken}"
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.evaluate("() => window.scrollTo(0, 0)")
-    page.screenshot(path=str(SHOTS / f"{page_name.replace('/', '__')}.png"))
+    page.screenshot(
+        path=str(SHOTS / f"{page_name.replace('/', '__')}.png")
+    )
     assert not problems, f"{page_name}: " + "; ".join(problems)
     page.close()
 
@@ -132,7 +179,9 @@ def test_page_renders_in_chromium(server, browser, page_name):
 @pytest.mark.parametrize("page_name", PAGES)
 def test_internal_links_resolve(server, browser, page_name):
     page, _ = _open(browser, _page_url(server, page_name))
-    hrefs = page.evaluate("() => [...document.querySelectorAll('a[href]')].map(a => a.href)")
+    hrefs = page.evaluate(
+        "() => [...document.querySelectorAll('a[href]')].map(a => a.href)"
+    )
     page.close()
     bad = []
     for href in sorted(set(hrefs)):
@@ -145,20 +194,32 @@ def test_internal_links_resolve(server, browser, page_name):
         if not target.exists():
             bad.append(f"{href} (no file)")
         elif parsed.fragment and target.suffix == ".html":
-            ids = set(re.findall(r'id="([^"]+)"', target.read_text(errors="replace")))
+            ids = set(
+                re.findall(
+                    r'id="([^"]+)"', target.read_text(errors="replace")
+                )
+            )
             if urllib.parse.unquote(parsed.fragment) not in ids:
                 bad.append(f"{href} (no anchor)")
     assert not bad, f"{page_name}: broken internal links: {bad}"
 
 
-@pytest.mark.parametrize("page_name", [p for p in PAGES if (ROOT / f"{p}.ipynb").exists()])
+@pytest.mark.parametrize(
+    "page_name", [p for p in PAGES if (ROOT / f"{p}.ipynb").exists()]
+)
 def test_colab_button_opens_this_notebook(server, browser, page_name):
     url, branch = book.repository_from_config(ROOT / "_config.yml")
-    expected = (f"https://colab.research.google.com/github/{urllib.parse.urlparse(url).path.strip('/')}"
-                f"/blob/{branch}/{page_name}.ipynb")
+    expected = (
+        f"https://colab.research.google.com/github/{urllib.parse.urlparse(url).path.strip('/')}"
+        f"/blob/{branch}/{page_name}.ipynb"
+    )
     page, _ = _open(browser, _page_url(server, page_name))
-    links = page.evaluate("() => [...document.querySelectorAll('a[href*=\"colab.research.google.com\"]')]"
-                          ".map(a => a.href)")
+    links = page.evaluate(
+        "() => [...document.querySelectorAll('a[href*=\"colab.research.google.com\"]')]"
+        ".map(a => a.href)"
+    )
     page.close()
     assert links, f"{page_name}: no Open-in-Colab link"
-    assert expected in links, f"{page_name}: Colab links {links}, expected {expected}"
+    assert expected in links, (
+        f"{page_name}: Colab links {links}, expected {expected}"
+    )

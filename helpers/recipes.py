@@ -1,0 +1,358 @@
+"""One recipe per model that more than one place trains.
+
+A :class:`Recipe` builds and compiles a model, names its training data,
+trains it through :meth:`helpers.runtime.Run.fit` (seeded, resumable,
+signed) and turns the result into a sampler for the model store. The
+chapter that teaches a model, the scoreboard and the benchmark all call the
+same function here, so the model they talk about is the same model.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import keras
+import numpy as np
+
+import helpers  # noqa: F401  (pins the TensorFlow backend first)
+from helpers import checks, data, store
+from helpers.autoencoders import stacked_autoencoder
+from helpers.cgan import ConditionalGAN
+from helpers.gan import GAN
+from helpers.gan_networks import (
+    dcgan_discriminator,
+    dcgan_generator,
+    dense_discriminator,
+    dense_generator,
+)
+from helpers.priors import PRIORS
+from helpers.samplers import DecoderSampler, gaussian_sampler
+from helpers.vae import (
+    VAE,
+    conv_vae_decoder,
+    conv_vae_encoder,
+    dense_vae_decoder,
+    dense_vae_encoder,
+)
+
+
+@dataclass(frozen=True)
+class TrainData:
+    """What a recipe trains on: inputs, targets, validation pair."""
+
+    x: Any
+    y: Any = None
+    validation: tuple[Any, Any] | None = None
+
+
+@functools.cache
+def fashion() -> data.ImageData:
+    """Fashion-MNIST, loaded once per session (the recipes train on it)."""
+    return data.load_fashion_mnist()
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """How one model is built, trained and turned into a sampler."""
+
+    name: str
+    title: str
+    chapter: str
+    build: Callable[[], keras.Model]
+    data: Callable[[], TrainData]
+    to_sampler: Callable[[keras.Model], keras.Model]
+    epochs: int
+    batch_size: int
+    seed: int
+    settings: dict[str, Any] = field(default_factory=dict)
+    drop_remainder: bool = False
+
+    def train(self, run: Any, callbacks: Sequence[Any] | Callable = ()):
+        """``(model, log)``: seeded build, then ``run.fit`` (resumable).
+
+        ``callbacks`` may be a function of ``(checkpoint folder, sampler)``
+        for callbacks that watch the model and keep files beside it.
+        """
+        keras.utils.set_random_seed(self.seed)
+        model = self.build()
+        d = self.data()
+        if callable(callbacks):
+            make, sampler = callbacks, self.to_sampler(model)
+
+            def callbacks(folder):
+                return make(folder, sampler)
+
+        log = run.fit(
+            model,
+            d.x,
+            d.y,
+            name=self.name,
+            epochs=self.epochs,
+            batch_size=self.batch_size,
+            seed=self.seed,
+            validation_data=d.validation,
+            callbacks=callbacks,
+            drop_remainder=self.drop_remainder,
+        )
+        return model, log
+
+    def save(
+        self, model: keras.Model, log: Any, run: Any, **extra: Any
+    ) -> store.StoreEntry:
+        """Put the trained model's sampler in the store, with a record."""
+        from helpers.signature import digest
+
+        info = store.EntryInfo(
+            name=self.name,
+            title=self.title,
+            chapter=self.chapter,
+            profile=run.profile,
+            recipe={
+                "epochs": self.epochs,
+                "batch_size": self.batch_size,
+                **self.settings,
+            },
+            epochs=log.epochs,
+            train_seconds=round(log.seconds, 1),
+            seed=self.seed,
+            signature=digest(
+                {
+                    "recipe": self.settings,
+                    "seed": self.seed,
+                    "epochs": self.epochs,
+                }
+            ),
+            history=log.history,
+            extra=extra,
+        )
+        sampler = self.to_sampler(model)
+        store.save(sampler, info)
+        return store.StoreEntry(sampler, info)
+
+
+def _sizes(epochs: int, batch_size: int, n_train: int, seed: int) -> None:
+    checks.positive_int("epochs", epochs)
+    checks.positive_int("batch_size", batch_size)
+    checks.positive_int("n_train", n_train)
+    checks.positive_int("seed", seed, minimum=0)
+
+
+def _images(n_train: int, scale: tuple[float, float] = (0.0, 1.0)):
+    x = fashion().subset(n_train=n_train).x_train
+    lo, hi = scale
+    return x if scale == (0.0, 1.0) else (x * (hi - lo) + lo)
+
+
+def autoencoder(
+    latent: int,
+    epochs: int,
+    n_train: int = 55_000,
+    batch_size: int = 128,
+    seed: int = 0,
+) -> Recipe:
+    """Chapter 5's plain dense AE (150-100-latent); Gaussian sampler."""
+    checks.positive_int("latent", latent)
+    _sizes(epochs, batch_size, n_train, seed)
+
+    def build():
+        return stacked_autoencoder(
+            latent, hidden=(150, 100), name=f"ae_{latent}"
+        )[2]
+
+    def train_data():
+        ds = fashion().subset(n_train=n_train)
+        return TrainData(ds.x_train, ds.x_train, (ds.x_valid, ds.x_valid))
+
+    def to_sampler(model):
+        encoder, decoder = model.layers
+        return gaussian_sampler(
+            encoder, decoder, _images(n_train)[:10_000]
+        )
+
+    return Recipe(
+        f"ae_{latent}-s{seed}",
+        f"AE {latent}",
+        "5",
+        build,
+        train_data,
+        to_sampler,
+        epochs,
+        batch_size,
+        seed,
+        {
+            "kind": "autoencoder",
+            "latent": latent,
+            "n_train": n_train,
+            "codings": "Gaussian fitted to 10 000 training codes",
+        },
+    )
+
+
+def vae(
+    latent: int,
+    epochs: int,
+    beta: float = 1.0,
+    n_train: int = 55_000,
+    batch_size: int = 128,
+    seed: int = 0,
+    conv: bool = False,
+) -> Recipe:
+    """Chapter 5's VAE (dense, or ``conv``), Adam 1e-3, codings N(0, I)."""
+    checks.positive_int("latent", latent)
+    beta = checks.number("beta", beta, low=0.0)
+    checks.boolean("conv", conv)
+    _sizes(epochs, batch_size, n_train, seed)
+    kind = "conv_vae" if conv else "vae"
+    tag = f"{kind}_{latent}" + ("" if beta == 1.0 else f"_beta{beta:g}")
+
+    def build():
+        enc = (conv_vae_encoder if conv else dense_vae_encoder)(latent)
+        dec = (conv_vae_decoder if conv else dense_vae_decoder)(latent)
+        model = VAE(enc, dec, beta=beta, seed=seed, name=tag)
+        model.compile(optimizer=keras.optimizers.Adam(1e-3))
+        return model
+
+    def train_data():
+        ds = fashion().subset(n_train=n_train)
+        return TrainData(ds.x_train, None, (ds.x_valid, ds.x_valid))
+
+    title = ("conv VAE" if conv else "VAE") + f" {latent}"
+    return Recipe(
+        f"{tag}-s{seed}",
+        title if beta == 1 else f"{title}, β={beta:g}",
+        "5",
+        build,
+        train_data,
+        lambda model: DecoderSampler(model.decoder, "normal"),
+        epochs,
+        batch_size,
+        seed,
+        {"kind": kind, "latent": latent, "beta": beta, "n_train": n_train},
+    )
+
+
+def lecture_gan(
+    prior: str,
+    epochs: int,
+    minibatch_std: bool = False,
+    codings_size: int = 30,
+    n_train: int = 55_000,
+    batch_size: int = 32,
+    seed: int = 0,
+) -> Recipe:
+    """Chapter 7's dense GAN: the lecture's networks, RMSprop, batch 32."""
+    checks.one_of("prior", prior, PRIORS)
+    checks.boolean("minibatch_std", minibatch_std)
+    checks.positive_int("codings_size", codings_size)
+    _sizes(epochs, batch_size, n_train, seed)
+    tag = f"gan_{prior}" + ("_mbstd" if minibatch_std else "")
+
+    def build():
+        model = GAN(
+            dense_generator(codings_size),
+            dense_discriminator(minibatch_std=minibatch_std),
+            prior=prior,
+            seed=seed,
+            name=tag,
+        )
+        model.compile()  # RMSprop for each network, as in the lecture
+        return model
+
+    title = f"dense GAN, {prior}" + (
+        " + minibatch std" if minibatch_std else ""
+    )
+    return Recipe(
+        f"{tag}-s{seed}",
+        title,
+        "7",
+        build,
+        lambda: TrainData(_images(n_train)),
+        lambda model: DecoderSampler(model.generator, prior),
+        epochs,
+        batch_size,
+        seed,
+        {
+            "kind": "dense_gan",
+            "prior": prior,
+            "minibatch_std": minibatch_std,
+            "codings_size": codings_size,
+            "n_train": n_train,
+        },
+        drop_remainder=True,
+    )
+
+
+def adam_dcgan() -> keras.optimizers.Optimizer:
+    """Radford et al.'s optimizer: Adam, learning rate 2e-4, beta_1 0.5."""
+    return keras.optimizers.Adam(learning_rate=2e-4, beta_1=0.5)
+
+
+def dcgan(
+    epochs: int,
+    width: int = 64,
+    codings_size: int = 100,
+    n_train: int = 55_000,
+    batch_size: int = 128,
+    seed: int = 0,
+    conditional: bool = False,
+) -> Recipe:
+    """Chapter 8's DCGAN (or ``conditional`` form), pixels in [-1, 1]."""
+    checks.positive_int("width", width)
+    checks.positive_int("codings_size", codings_size)
+    checks.boolean("conditional", conditional)
+    _sizes(epochs, batch_size, n_train, seed)
+    classes = 10 if conditional else None
+    tag = "cgan" if conditional else "dcgan"
+
+    def build():
+        gen = dcgan_generator(codings_size, width, num_classes=classes)
+        disc = dcgan_discriminator(width, num_classes=classes)
+        kind = ConditionalGAN if conditional else GAN
+        extra = {"num_classes": 10} if conditional else {}
+        model = kind(
+            gen, disc, seed=seed, data_range=(-1.0, 1.0), name=tag, **extra
+        )
+        model.compile(d_optimizer=adam_dcgan(), g_optimizer=adam_dcgan())
+        return model
+
+    def train_data():
+        x = _images(n_train, (-1.0, 1.0))
+        if not conditional:
+            return TrainData(x)
+        return TrainData((x, fashion().subset(n_train=n_train).y_train))
+
+    def to_sampler(model):
+        if not conditional:
+            return DecoderSampler(model.generator, "normal", (-1.0, 1.0))
+        y = fashion().subset(n_train=n_train).y_train
+        shares = np.bincount(y, minlength=10) / len(y)
+        return DecoderSampler(
+            model.generator,
+            "normal",
+            (-1.0, 1.0),
+            num_classes=10,
+            class_probs=shares,
+        )
+
+    title = "conditional DCGAN" if conditional else "DCGAN"
+    return Recipe(
+        f"{tag}-s{seed}",
+        title,
+        "8",
+        build,
+        train_data,
+        to_sampler,
+        epochs,
+        batch_size,
+        seed,
+        {
+            "kind": tag,
+            "width": width,
+            "codings_size": codings_size,
+            "n_train": n_train,
+        },
+        drop_remainder=True,
+    )

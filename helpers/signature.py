@@ -1,0 +1,98 @@
+"""What shapes a trained model's weights: a JSON-able dict, a digest.
+
+A checkpoint is resumed only by the training that wrote it. The signature
+holds the architecture (every layer's configuration, names left out since
+Keras numbers them by creation order), the loss and every optimizer's
+settings, the training data (shapes and a hash of the bytes), the sizes of
+the run and the seed. Changing any of them gives another digest, and the
+run's checkpoint folder is named after it, so a changed recipe trains anew.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import keras
+import numpy as np
+
+import helpers  # noqa: F401  (pins the TensorFlow backend first)
+
+_DROPPED = {"name", "module", "registered_name"}
+
+
+def _strip(obj: Any) -> Any:
+    if isinstance(obj, dict):
+        return {k: _strip(v) for k, v in obj.items() if k not in _DROPPED}
+    if isinstance(obj, (list, tuple)):
+        return [_strip(v) for v in obj]
+    return obj
+
+
+def _layer_description(layer: keras.layers.Layer) -> Any:
+    try:
+        return _strip(keras.saving.serialize_keras_object(layer))
+    except (NotImplementedError, TypeError, ValueError):
+        # A layer that cannot be serialised (a tied DenseTranspose): its
+        # class, its own weights' shapes, and what it contains.
+        return {
+            "class": type(layer).__name__,
+            "weights": [list(w.shape) for w in layer.weights],
+            "layers": [
+                _layer_description(sub)
+                for sub in getattr(layer, "layers", [])
+            ],
+        }
+
+
+def optimizers(model: keras.Model) -> dict[str, Any]:
+    """Every optimizer a model holds, by attribute, with its settings."""
+    found = {}
+    for attr, value in sorted(vars(model).items()):
+        if isinstance(value, keras.optimizers.Optimizer):
+            config = keras.saving.serialize_keras_object(value)
+            found[attr.lstrip("_")] = _strip(config)
+    return found
+
+
+def data_digest(arrays: Sequence[Any]) -> dict[str, Any]:
+    """Shapes, dtypes and a BLAKE2 hash of the training arrays' bytes."""
+    digest = hashlib.blake2b(digest_size=16)
+    shapes = []
+    for arr in arrays:
+        a = np.ascontiguousarray(arr)
+        shapes.append([list(a.shape), str(a.dtype)])
+        digest.update(str(a.shape).encode() + str(a.dtype).encode())
+        digest.update(a.data)
+    return {"arrays": shapes, "blake2b": digest.hexdigest()}
+
+
+def training_signature(
+    model: keras.Model,
+    arrays: Sequence[Any],
+    **settings: Any,
+) -> dict[str, Any]:
+    """The signature of training ``model`` on ``arrays`` with ``settings``.
+
+    ``settings`` are the run's sizes and seed (epochs, batch size, ...) and
+    anything else a recipe wants to pin; they must be JSON-able.
+    """
+    loss = getattr(model, "loss", None)
+    signature = {
+        "model": _layer_description(model),
+        "optimizers": optimizers(model),
+        "loss": None
+        if loss is None
+        else _strip(keras.saving.serialize_keras_object(loss)),
+        "data": data_digest(arrays),
+        "settings": settings,
+    }
+    return json.loads(json.dumps(signature, sort_keys=True, default=str))
+
+
+def digest(signature: dict[str, Any], length: int = 10) -> str:
+    """A short hex digest of a signature, for folder names."""
+    text = json.dumps(signature, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:length]

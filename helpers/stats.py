@@ -1,0 +1,121 @@
+"""Seeds and intervals: how the book states a finding.
+
+A finding ("A beats B") rests on several seeds per arm. :func:`summary`
+gives the mean, the sample standard deviation (ddof = 1), n and a 95 %
+t-interval; :func:`difference` gives Welch's 95 % interval of a
+difference of means, and :func:`verdict` says in words only what that
+interval supports. :func:`bootstrap` gives a percentile interval where
+the randomness is in the samples, not the seeds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from scipy import stats as sps
+
+from helpers import checks
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Mean, sample standard deviation, n and a 95 % interval of the mean."""
+
+    mean: float
+    sd: float
+    n: int
+    low: float
+    high: float
+
+    def format(self, digits: int = 3) -> str:
+        """``0.123 ± 0.004 (n=3)``, or ``0.123 (n=1)`` for a single run."""
+        if self.n == 1:
+            return f"{self.mean:.{digits}f} (n=1)"
+        return f"{self.mean:.{digits}f} ± {self.sd:.{digits}f} (n={self.n})"
+
+    def __str__(self) -> str:
+        return self.format()
+
+
+def _values(name: str, values: Any) -> np.ndarray:
+    return checks.as_array(name, values, ndim=1).astype(np.float64)
+
+
+def summary(values: Sequence[float]) -> Summary:
+    """Mean ± sd (ddof = 1) with n and a 95 % t-interval of the mean."""
+    v = _values("values", values)
+    n, mean = len(v), float(v.mean())
+    if n == 1:
+        return Summary(mean, float("nan"), 1, float("nan"), float("nan"))
+    sd = float(v.std(ddof=1))
+    half = float(sps.t.ppf(0.975, n - 1)) * sd / np.sqrt(n)
+    return Summary(mean, sd, n, mean - half, mean + half)
+
+
+def difference(a: Sequence[float], b: Sequence[float]) -> Summary:
+    """``mean(a) - mean(b)`` with Welch's 95 % interval (unequal spreads)."""
+    x, y = _values("a", a), _values("b", b)
+    if len(x) < 2 or len(y) < 2:
+        raise ValueError(
+            "a, b: need at least 2 values in each arm for an interval, "
+            f"got {len(x)} and {len(y)}"
+        )
+    va, vb = x.var(ddof=1) / len(x), y.var(ddof=1) / len(y)
+    diff, se = float(x.mean() - y.mean()), float(np.sqrt(va + vb))
+    if se == 0.0:
+        return Summary(diff, 0.0, len(x) + len(y), diff, diff)
+    dof = (va + vb) ** 2 / (
+        va**2 / (len(x) - 1) + vb**2 / (len(y) - 1)
+    )
+    half = float(sps.t.ppf(0.975, dof)) * se
+    return Summary(diff, se, len(x) + len(y), diff - half, diff + half)
+
+
+def verdict(
+    a: Sequence[float],
+    b: Sequence[float],
+    names: tuple[str, str] = ("A", "B"),
+    lower_is_better: bool = False,
+) -> str:
+    """What the 95 % interval of ``a - b`` supports, in words.
+
+    "A is higher", "A is lower" or "within the seed spread", with the
+    interval; ``lower_is_better`` turns "higher"/"lower" into
+    "worse"/"better" for errors and distances.
+    """
+    d = difference(a, b)
+    first, second = names
+    words = ("better", "worse") if lower_is_better else ("lower", "higher")
+    interval = f"difference {d.mean:+.3g}, 95 % CI [{d.low:.3g}, {d.high:.3g}]"
+    if d.high < 0:
+        return f"{first} is {words[0]} than {second} ({interval})"
+    if d.low > 0:
+        return f"{first} is {words[1]} than {second} ({interval})"
+    return f"{first} and {second} are within the seed spread ({interval})"
+
+
+def bootstrap(
+    statistic: Callable[[np.ndarray], float],
+    data: Any,
+    n_resamples: int = 200,
+    seed: int = 0,
+) -> Summary:
+    """Percentile 95 % interval of ``statistic`` over resamples of ``data``.
+
+    ``data`` is resampled by rows with replacement; the returned mean is
+    the statistic on the data itself, ``sd`` the resamples' spread.
+    """
+    checks.is_callable("statistic", statistic)
+    rows = checks.as_array("data", data)
+    n_resamples = checks.positive_int("n_resamples", n_resamples, minimum=2)
+    rng = np.random.default_rng(checks.positive_int("seed", seed, minimum=0))
+    values = np.array([
+        statistic(rows[rng.integers(0, len(rows), len(rows))])
+        for _ in range(n_resamples)
+    ])
+    low, high = np.percentile(values, [2.5, 97.5])
+    return Summary(float(statistic(rows)), float(values.std(ddof=1)),
+                   len(rows), float(low), float(high))
