@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import platform
+import textwrap
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -141,10 +142,11 @@ class Run:
 
     def __str__(self) -> str:
         sizes = ", ".join(f"{k}={v}" for k, v in self.changes.items())
-        return (
+        text = (
             f"profile {self.profile} ({self.source}), seed {self.seed}; "
             f"sizes: {sizes or 'as in the parameters cell'}"
         )
+        return textwrap.fill(text, 74, subsequent_indent="  ")
 
     def artifact_dir(self, name: str) -> Path:
         """``$AEGAN_ARTIFACTS/<profile>/<name>``: checkpoints and samples.

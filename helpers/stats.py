@@ -10,6 +10,7 @@ the randomness is in the samples, not the seeds.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,7 +23,7 @@ from helpers import checks
 
 @dataclass(frozen=True)
 class Summary:
-    """Mean, sample standard deviation, n and a 95 % interval of the mean."""
+    """Mean, sample standard deviation, n, 95 % interval of the mean."""
 
     mean: float
     sd: float
@@ -34,7 +35,9 @@ class Summary:
         """``0.123 ± 0.004 (n=3)``, or ``0.123 (n=1)`` for a single run."""
         if self.n == 1:
             return f"{self.mean:.{digits}f} (n=1)"
-        return f"{self.mean:.{digits}f} ± {self.sd:.{digits}f} (n={self.n})"
+        return (
+            f"{self.mean:.{digits}f} ± {self.sd:.{digits}f} (n={self.n})"
+        )
 
     def __str__(self) -> str:
         return self.format()
@@ -56,7 +59,7 @@ def summary(values: Sequence[float]) -> Summary:
 
 
 def difference(a: Sequence[float], b: Sequence[float]) -> Summary:
-    """``mean(a) - mean(b)`` with Welch's 95 % interval (unequal spreads)."""
+    """``mean(a) - mean(b)`` with Welch's 95 % interval."""
     x, y = _values("a", a), _values("b", b)
     if len(x) < 2 or len(y) < 2:
         raise ValueError(
@@ -67,9 +70,7 @@ def difference(a: Sequence[float], b: Sequence[float]) -> Summary:
     diff, se = float(x.mean() - y.mean()), float(np.sqrt(va + vb))
     if se == 0.0:
         return Summary(diff, 0.0, len(x) + len(y), diff, diff)
-    dof = (va + vb) ** 2 / (
-        va**2 / (len(x) - 1) + vb**2 / (len(y) - 1)
-    )
+    dof = (va + vb) ** 2 / (va**2 / (len(x) - 1) + vb**2 / (len(y) - 1))
     half = float(sps.t.ppf(0.975, dof)) * se
     return Summary(diff, se, len(x) + len(y), diff - half, diff + half)
 
@@ -79,22 +80,28 @@ def verdict(
     b: Sequence[float],
     names: tuple[str, str] = ("A", "B"),
     lower_is_better: bool = False,
+    prefix: str = "",
+    width: int = 74,
 ) -> str:
     """What the 95 % interval of ``a - b`` supports, in words.
 
     "A is higher", "A is lower" or "within the seed spread", with the
     interval; ``lower_is_better`` turns "higher"/"lower" into
-    "worse"/"better" for errors and distances.
+    "worse"/"better" for errors and distances. ``prefix`` starts the
+    text (e.g. "test MSE: "), which is wrapped at ``width``.
     """
     d = difference(a, b)
     first, second = names
     words = ("better", "worse") if lower_is_better else ("lower", "higher")
-    interval = f"difference {d.mean:+.3g}, 95 % CI [{d.low:.3g}, {d.high:.3g}]"
+    ci = f"[{d.low:.3g}, {d.high:.3g}]"
+    interval = f"(difference {d.mean:+.3g}, 95 % CI {ci})"
     if d.high < 0:
-        return f"{first} is {words[0]} than {second} ({interval})"
-    if d.low > 0:
-        return f"{first} is {words[1]} than {second} ({interval})"
-    return f"{first} and {second} are within the seed spread ({interval})"
+        text = f"{first} is {words[0]} than {second} {interval}"
+    elif d.low > 0:
+        text = f"{first} is {words[1]} than {second} {interval}"
+    else:
+        text = f"{first} and {second}: within the seed spread {interval}"
+    return textwrap.fill(prefix + text, width, subsequent_indent="  ")
 
 
 def bootstrap(
@@ -103,19 +110,30 @@ def bootstrap(
     n_resamples: int = 200,
     seed: int = 0,
 ) -> Summary:
-    """Percentile 95 % interval of ``statistic`` over resamples of ``data``.
+    """Percentile 95 % interval of ``statistic`` over resampled ``data``.
 
     ``data`` is resampled by rows with replacement; the returned mean is
     the statistic on the data itself, ``sd`` the resamples' spread.
     """
     checks.is_callable("statistic", statistic)
     rows = checks.as_array("data", data)
-    n_resamples = checks.positive_int("n_resamples", n_resamples, minimum=2)
-    rng = np.random.default_rng(checks.positive_int("seed", seed, minimum=0))
-    values = np.array([
-        statistic(rows[rng.integers(0, len(rows), len(rows))])
-        for _ in range(n_resamples)
-    ])
+    n_resamples = checks.positive_int(
+        "n_resamples", n_resamples, minimum=2
+    )
+    rng = np.random.default_rng(
+        checks.positive_int("seed", seed, minimum=0)
+    )
+    values = np.array(
+        [
+            statistic(rows[rng.integers(0, len(rows), len(rows))])
+            for _ in range(n_resamples)
+        ]
+    )
     low, high = np.percentile(values, [2.5, 97.5])
-    return Summary(float(statistic(rows)), float(values.std(ddof=1)),
-                   len(rows), float(low), float(high))
+    return Summary(
+        float(statistic(rows)),
+        float(values.std(ddof=1)),
+        len(rows),
+        float(low),
+        float(high),
+    )
