@@ -60,23 +60,28 @@ def build_classifier(num_classes: int = 10) -> keras.Sequential:
 
 
 @dataclass
+class Reference:
+    """Real images as the judge sees them: features, labels, moments."""
+
+    features: np.ndarray
+    labels: np.ndarray
+    mean: np.ndarray
+    cov: np.ndarray
+
+
+@dataclass
 class Classifier:
-    """A trained classifier with the two things the scores need: labels
-    and features.
-    """
+    """A trained classifier with what the scores need: labels, features."""
 
     model: keras.Model
     record: dict[str, Any]
 
     def __post_init__(self) -> None:
+        features = self.model.get_layer(FEATURES_LAYER).output
         self._both = keras.Model(
-            self.model.inputs,
-            [
-                self.model.outputs[0],
-                self.model.get_layer(FEATURES_LAYER).output,
-            ],
+            self.model.inputs, [self.model.outputs[0], features]
         )
-        self._reference: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self._reference: dict[str, Reference] = {}
 
     def _check(self, images: object) -> np.ndarray:
         images = as_array("images", images, value_range=(0.0, 1.0))
@@ -94,9 +99,7 @@ class Classifier:
     def predict(
         self, images: object, batch_size: int = 1000
     ) -> tuple[np.ndarray, np.ndarray]:
-        """``(class probabilities, features)`` of images with pixels in
-        [0, 1].
-        """
+        """``(class probabilities, features)`` of images in [0, 1]."""
         probs, feats = self._both.predict(
             self._check(images), batch_size=batch_size, verbose=0
         )
@@ -107,38 +110,58 @@ class Classifier:
         return self.predict(images)[0].argmax(axis=1)
 
     def set_reference(self, images: object, name: str = "test") -> None:
-        """Keep the feature mean and covariance of real images, the Fréchet
-        distance's target.
-        """
-        feats = self.predict(images)[1].astype(np.float64)
-        self._reference[name] = (
+        """Keep real images' features, labels and moments as a target."""
+        probs, feats = self.predict(images)
+        feats = feats.astype(np.float64)
+        self._reference[name] = Reference(
+            feats,
+            probs.argmax(axis=1),
             feats.mean(axis=0),
             np.cov(feats, rowvar=False),
         )
 
-    def score(
-        self, images: object, reference: str = "test"
-    ) -> dict[str, Any]:
-        """Fréchet distance to the reference, class coverage, class entropy
-        (bits) and histogram.
-        """
-        if reference not in self._reference:
+    def reference(self, name: str = "test") -> Reference:
+        """A reference set by :meth:`set_reference`."""
+        if name not in self._reference:
             raise ValueError(
-                "reference: call "
-                f"set_reference(images, {reference!r}) first; "
+                f"reference: call set_reference(images, {name!r}) first; "
                 f"have {sorted(self._reference)}"
             )
+        return self._reference[name]
+
+    def score(
+        self, images: object, reference: str = "test", kid_seed: int = 0
+    ) -> dict[str, Any]:
+        """The judge's verdict on generated images in [0, 1].
+
+        Fréchet distance and KID (with its spread over subsets) to the
+        reference's features, class coverage, class entropy (bits), the
+        class histogram and the diversity within each class.
+        """
+        ref = self.reference(reference)
         probs, feats = self.predict(images)
         labels = probs.argmax(axis=1)
         feats = feats.astype(np.float64)
-        mu, cov = self._reference[reference]
+        n = probs.shape[1]
+        kid, kid_sd = metrics.kernel_inception_distance(
+            feats, ref.features, seed=kid_seed
+        )
+        diversity = metrics.within_class_diversity(
+            feats, labels, ref.features, ref.labels, n
+        )
         return {
             "fid": metrics.frechet_distance_from_moments(
-                feats.mean(axis=0), np.cov(feats, rowvar=False), mu, cov
+                feats.mean(axis=0),
+                np.cov(feats, rowvar=False),
+                ref.mean,
+                ref.cov,
             ),
-            "coverage": metrics.class_coverage(labels, probs.shape[1]),
-            "entropy": metrics.class_entropy(labels, probs.shape[1]),
-            "histogram": metrics.class_histogram(labels, probs.shape[1]),
+            "kid": kid,
+            "kid_sd": kid_sd,
+            "coverage": metrics.class_coverage(labels, n),
+            "entropy": metrics.class_entropy(labels, n),
+            "diversity": diversity["ratio"],
+            "histogram": metrics.class_histogram(labels, n),
         }
 
 

@@ -49,12 +49,14 @@ def dense_generator(
 def dense_discriminator(
     image_shape: tuple[int, int] = (28, 28),
     minibatch_std: bool = False,
+    output_activation: str | None = "sigmoid",
     name: str = "discriminator",
 ) -> keras.Sequential:
     """The lecture's discriminator: pixels -> 150 -> 100 -> P(real).
 
     ``minibatch_std=True`` inserts a :class:`MinibatchStdDev` feature after
-    the first hidden layer, so it can see a batch's lack of variety.
+    the first hidden layer, so it can see a batch's lack of variety;
+    ``output_activation=None`` makes it a Wasserstein critic (a score).
     """
     h, w = _image_shape(image_shape)
     checks.boolean("minibatch_std", minibatch_std)
@@ -66,7 +68,7 @@ def dense_discriminator(
             L.Dense(150, "selu", kernel_initializer="lecun_normal"),
             *std,
             L.Dense(100, "selu", kernel_initializer="lecun_normal"),
-            L.Dense(1, activation="sigmoid"),
+            L.Dense(1, activation=output_activation),
         ],
         name=name,
     )
@@ -131,6 +133,7 @@ def dcgan_discriminator(
     num_classes: int | None = None,
     batch_norm: bool = True,
     activation: str = "leaky_relu",
+    output_activation: str | None = "sigmoid",
     name: str = "dcgan_discriminator",
 ) -> keras.Model:
     """DCGAN discriminator for 28x28 images in [-1, 1]: P(real).
@@ -138,8 +141,10 @@ def dcgan_discriminator(
     Two stride-2 convolutions with LeakyReLU(0.2), batch normalisation on
     the second (never on the input layer), the last maps flattened into
     one sigmoid unit. ``batch_norm`` and ``activation`` ("leaky_relu" or
-    "relu") exist for the chapter's ablation. With ``num_classes`` the
-    label is a learned 28x28 map stacked on the image as a second channel.
+    "relu") exist for the chapter's ablation; ``batch_norm=False,
+    output_activation=None`` gives the critic of a WGAN-GP. With
+    ``num_classes`` the label is a learned 28x28 map stacked on the image
+    as a second channel.
     """
     checks.positive_int("width", width)
     checks.boolean("batch_norm", batch_norm)
@@ -174,6 +179,6 @@ def dcgan_discriminator(
     )(h)
     h = act()(L.BatchNormalization()(h) if batch_norm else h)
     out = L.Dense(
-        1, activation="sigmoid", kernel_initializer=dcgan_init()
+        1, activation=output_activation, kernel_initializer=dcgan_init()
     )(L.Flatten()(h))
     return keras.Model(inputs if num_classes else images, out, name=name)

@@ -331,14 +331,14 @@ def progression_gif(
     ncols: int = 8,
     scale: int = 3,
     ms_per_frame: int = 400,
+    label: str = "epoch",
 ) -> bytes:
-    """An animated GIF (bytes) of sample grids over training, one frame per
-    epoch, labelled.
+    """An animated GIF (bytes) of image grids, one labelled frame per key.
 
-    ``grids`` maps an epoch to a batch of images in [0, 1] (e.g. what
-    :meth:`helpers.gan.SampleHistory.load` returns); each frame tiles them
-    ``ncols`` wide, each pixel ``scale`` x ``scale``. Show it with
-    :func:`helpers.book.show_gif`.
+    ``grids`` maps an epoch (or a step: ``label``) to a batch of images in
+    [0, 1] (e.g. what :meth:`helpers.gan_callbacks.SampleHistory.load`
+    returns); each frame tiles them ``ncols`` wide, each pixel ``scale`` x
+    ``scale``. Show it with :func:`helpers.display.show_gif`.
     """
     import io
 
@@ -372,7 +372,7 @@ def progression_gif(
         frame = frame.resize(
             (frame.width * scale, frame.height * scale), Image.NEAREST
         )
-        ImageDraw.Draw(frame).text((4, 4), f"epoch {epoch}", fill=0)
+        ImageDraw.Draw(frame).text((4, 4), f"{label} {epoch}", fill=0)
         frames.append(frame)
     buffer = io.BytesIO()
     frames[0].save(

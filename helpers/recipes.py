@@ -21,12 +21,18 @@ import helpers  # noqa: F401  (pins the TensorFlow backend first)
 from helpers import checks, data, store
 from helpers.autoencoders import stacked_autoencoder
 from helpers.cgan import ConditionalGAN
+from helpers.diffusion import Diffusion, DiffusionSampler, unet
 from helpers.gan import GAN
 from helpers.gan_networks import (
     dcgan_discriminator,
     dcgan_generator,
     dense_discriminator,
     dense_generator,
+)
+from helpers.infogan import (
+    InfoCodesSampler,
+    InfoGAN,
+    infogan_discriminator,
 )
 from helpers.priors import PRIORS
 from helpers.samplers import DecoderSampler, gaussian_sampler
@@ -37,6 +43,7 @@ from helpers.vae import (
     dense_vae_decoder,
     dense_vae_encoder,
 )
+from helpers.wgan import WGANGP
 
 
 @dataclass(frozen=True)
@@ -69,6 +76,7 @@ class Recipe:
     seed: int
     settings: dict[str, Any] = field(default_factory=dict)
     drop_remainder: bool = False
+    checkpoint: str | None = None  # training name, if not ``name``
 
     def train(self, run: Any, callbacks: Sequence[Any] | Callable = ()):
         """``(model, log)``: seeded build, then ``run.fit`` (resumable).
@@ -258,7 +266,10 @@ def lecture_gan(
             seed=seed,
             name=tag,
         )
-        model.compile()  # RMSprop for each network, as in the lecture
+        # RMSprop for each network, as in the lecture; up to 64 steps per
+        # call (fewer returns to Python) measured fastest (the appendix).
+        calls = min(64, n_train // batch_size)
+        model.compile(steps_per_execution=calls)
         return model
 
     title = f"dense GAN, {prior}" + (
@@ -355,4 +366,184 @@ def dcgan(
             "n_train": n_train,
         },
         drop_remainder=True,
+    )
+
+
+def wgan_gp(
+    epochs: int,
+    width: int = 64,
+    codings_size: int = 100,
+    n_train: int = 55_000,
+    batch_size: int = 64,
+    seed: int = 0,
+    dense: bool = False,
+    n_critic: int = 5,
+) -> Recipe:
+    """Chapter 9's WGAN-GP: the DCGAN's generator, a critic without BN.
+
+    ``dense=True`` uses the lecture's dense networks instead (pixels in
+    [0, 1], 30 codings unless given), with a dense critic.
+    """
+    checks.positive_int("width", width)
+    checks.positive_int("codings_size", codings_size)
+    checks.boolean("dense", dense)
+    checks.positive_int("n_critic", n_critic)
+    _sizes(epochs, batch_size, n_train, seed)
+    data_range = (0.0, 1.0) if dense else (-1.0, 1.0)
+    tag = "wgan_dense" if dense else "wgan_gp"
+
+    def build():
+        if dense:
+            gen = dense_generator(codings_size)
+            critic = dense_discriminator(output_activation=None)
+        else:
+            gen = dcgan_generator(codings_size, width)
+            critic = dcgan_discriminator(
+                width, batch_norm=False, output_activation=None
+            )
+        model = WGANGP(
+            gen,
+            critic,
+            n_critic=n_critic,
+            seed=seed,
+            data_range=data_range,
+            name=tag,
+        )
+        model.compile()
+        return model
+
+    return Recipe(
+        f"{tag}-s{seed}",
+        "WGAN-GP, dense" if dense else "WGAN-GP",
+        "9",
+        build,
+        lambda: TrainData(_images(n_train, data_range)),
+        lambda model: DecoderSampler(
+            model.generator, "normal", data_range
+        ),
+        epochs,
+        batch_size,
+        seed,
+        {
+            "kind": tag,
+            "width": width,
+            "codings_size": codings_size,
+            "n_critic": n_critic,
+            "n_train": n_train,
+        },
+        drop_remainder=True,
+    )
+
+
+def infogan(
+    epochs: int,
+    width: int = 64,
+    noise: int = 62,
+    n_cat: int = 10,
+    n_cont: int = 2,
+    n_train: int = 55_000,
+    batch_size: int = 64,
+    seed: int = 0,
+) -> Recipe:
+    """Chapter 9's InfoGAN: DCGAN networks, a Q head, Adam 2e-4."""
+    checks.positive_int("width", width)
+    _sizes(epochs, batch_size, n_train, seed)
+
+    def build():
+        gen = dcgan_generator(noise + n_cat + n_cont, width)
+        disc = infogan_discriminator(width, n_cat, n_cont)
+        model = InfoGAN(
+            gen, disc, noise, n_cat, n_cont, seed=seed, name="infogan"
+        )
+        model.compile()
+        return model
+
+    return Recipe(
+        f"infogan-s{seed}",
+        "InfoGAN",
+        "9",
+        build,
+        lambda: TrainData(_images(n_train, (-1.0, 1.0))),
+        lambda model: InfoCodesSampler(
+            model.generator, noise, n_cat, n_cont
+        ),
+        epochs,
+        batch_size,
+        seed,
+        {
+            "kind": "infogan",
+            "width": width,
+            "noise": noise,
+            "n_cat": n_cat,
+            "n_cont": n_cont,
+            "n_train": n_train,
+        },
+        drop_remainder=True,
+    )
+
+
+def diffusion(
+    epochs: int,
+    schedule: str = "cosine",
+    width: int = 16,
+    n_train: int = 55_000,
+    batch_size: int = 128,
+    seed: int = 0,
+    ddim_steps: int = 50,
+    guidance: float = 0.0,
+) -> Recipe:
+    """Chapter 10's class-conditional diffusion model (guidance-ready).
+
+    The sampler stored for the scoreboard runs ``ddim_steps`` DDIM steps;
+    with ``guidance`` > 0 it is the guided model, with 0 unconditional.
+    """
+    checks.positive_int("width", width)
+    checks.positive_int("ddim_steps", ddim_steps)
+    guidance = checks.number("guidance", guidance, low=0.0)
+    _sizes(epochs, batch_size, n_train, seed)
+
+    def build():
+        model = Diffusion(
+            unet(width, num_classes=10),
+            schedule,
+            num_classes=10,
+            seed=seed,
+            name="diffusion",
+        )
+        model.compile(optimizer=keras.optimizers.Adam(2e-4))
+        return model
+
+    def train_data():
+        ds = fashion().subset(n_train=n_train)
+        return TrainData((ds.x_train * 2.0 - 1.0, ds.y_train))
+
+    def to_sampler(model):
+        return DiffusionSampler(
+            model.network,
+            schedule,
+            model.schedule.steps,
+            10,
+            ddim_steps,
+            guidance,
+        )
+
+    title = f"diffusion ({schedule})"
+    if guidance:
+        title += f", guided w={guidance:g}"
+    return Recipe(
+        f"diffusion_{schedule}-s{seed}",
+        title,
+        "10",
+        build,
+        train_data,
+        to_sampler,
+        epochs,
+        batch_size,
+        seed,
+        {
+            "kind": "diffusion",
+            "schedule": schedule,
+            "width": width,
+            "n_train": n_train,
+        },
     )

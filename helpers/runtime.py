@@ -173,6 +173,7 @@ class Run:
         validation_data: tuple[Any, Any] | None = None,
         callbacks: Sequence[Any] = (),
         drop_remainder: bool = False,
+        early_stopping: tuple[str, int] | None = None,
         **settings: Any,
     ):
         """Train ``model``, a checkpoint per epoch; resume if it was cut.
@@ -180,8 +181,8 @@ class Run:
         The checkpoint folder is ``artifact_dir(name + "-" + digest)``, the
         digest of :func:`helpers.signature.training_signature`: the
         architecture, loss, optimizers, data, ``epochs``, ``batch_size``,
-        ``seed`` (the run's by default) and any extra ``settings``. Returns
-        the :class:`helpers.training.TrainingLog` of all epochs.
+        ``seed`` (the run's by default), ``early_stopping`` and any extra
+        ``settings``. Returns the :class:`helpers.training.TrainingLog`.
         """
         from helpers import signature, training
 
@@ -198,6 +199,7 @@ class Run:
             batch_size=batch_size,
             seed=seed,
             drop_remainder=drop_remainder,
+            early_stopping=early_stopping,
             **settings,
         )
         folder = self.artifact_dir(f"{name}-{signature.digest(sig)}")
@@ -215,6 +217,7 @@ class Run:
             drop_remainder=drop_remainder,
             value_range=getattr(model, "data_range", None),
             label=name,
+            early_stopping=early_stopping,
         )
 
     def record(self) -> dict[str, Any]:

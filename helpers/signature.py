@@ -23,17 +23,42 @@ import helpers  # noqa: F401  (pins the TensorFlow backend first)
 _DROPPED = {"name", "module", "registered_name"}
 
 
-def _strip(obj: Any) -> Any:
+def _strip(obj: Any, names: dict[str, str] | None = None) -> Any:
     if isinstance(obj, dict):
-        return {k: _strip(v) for k, v in obj.items() if k not in _DROPPED}
+        return {
+            k: _strip(v, names)
+            for k, v in obj.items()
+            if k not in _DROPPED
+        }
     if isinstance(obj, (list, tuple)):
-        return [_strip(v) for v in obj]
+        return [_strip(v, names) for v in obj]
+    if names and isinstance(obj, str):
+        return names.get(obj, obj)
     return obj
+
+
+def _layer_names(obj: Any, found: dict[str, str]) -> dict[str, str]:
+    """A functional model's layer names, numbered by position.
+
+    Its config refers to layers by name ("dense_3"), which Keras numbers
+    by creation order; positions keep the signature of the same
+    architecture the same, whatever was built before it.
+    """
+    if isinstance(obj, dict):
+        if "inbound_nodes" in obj and isinstance(obj.get("name"), str):
+            found.setdefault(obj["name"], f"layer-{len(found)}")
+        for value in obj.values():
+            _layer_names(value, found)
+    elif isinstance(obj, (list, tuple)):
+        for value in obj:
+            _layer_names(value, found)
+    return found
 
 
 def _layer_description(layer: keras.layers.Layer) -> Any:
     try:
-        return _strip(keras.saving.serialize_keras_object(layer))
+        config = keras.saving.serialize_keras_object(layer)
+        return _strip(config, _layer_names(config, {}))
     except (NotImplementedError, TypeError, ValueError):
         # A layer that cannot be serialised (a tied DenseTranspose): its
         # class, its own weights' shapes, and what it contains.

@@ -160,14 +160,20 @@ def load(
 ) -> StoreEntry | None:
     """The stored model ``name`` of ``profile``, or None if there is none.
 
-    The working store comes first; with ``committed`` the models committed
-    with the package are the fallback.
+    The working store comes first. With ``committed``, the models committed
+    with the package are the fallback: those of the same profile, else the
+    cpu profile's (``source`` then says so), so that a fresh clone, on
+    Colab too, scores the models the book shows without training them.
     """
     found = _load(entry_dir(name, profile), "store")
     if found is None and committed:
-        found = _load(
-            entry_dir(name, profile, committed_dir()), "committed"
-        )
+        for prof in dict.fromkeys([profile, "cpu"]):
+            found = _load(
+                entry_dir(name, prof, committed_dir()),
+                f"committed ({prof} profile)",
+            )
+            if found is not None:
+                break
     return found
 
 
@@ -188,3 +194,39 @@ def load_or_train(
     )
     model, log = recipe.train(run, **train_kwargs)
     return recipe.save(model, log, run)
+
+
+def save_table(
+    name: str,
+    profile: str,
+    table: dict[str, Any],
+    root: Path | None = None,
+) -> Path:
+    """Keep a small JSON result (an accuracy table) for later chapters.
+
+    Stored as ``<root>/<profile>/tables/<name>.json``, written atomically.
+    """
+    checks.instance("table", table, dict)
+    folder = entry_dir("tables", profile, root)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{checks.plain_name('name', name)}.json"
+    write_text_atomic(path, json.dumps(table, indent=1, default=float))
+    return path
+
+
+def load_table(
+    name: str, profile: str, committed: bool = True
+) -> dict[str, Any] | None:
+    """A table saved by :func:`save_table`, or None if there is none."""
+    roots = [store_dir()] + ([committed_dir()] if committed else [])
+    for root in roots:
+        path = entry_dir("tables", profile, root) / f"{name}.json"
+        if path.exists():
+            try:
+                return json.loads(path.read_text())
+            except ValueError as err:
+                raise ValueError(
+                    f"name: the table {name!r} is damaged ({err}); delete "
+                    "it and run the chapter that makes it"
+                ) from None
+    return None

@@ -41,6 +41,7 @@ class TrainingLog:
     seconds: float = 0.0
     resumed_from: int = 0
     directory: Path | None = None
+    best_epoch: int | None = None  # with early stopping: weights kept
 
     def last(self, key: str) -> float:
         """The last value of a logged metric, e.g. ``log.last("loss")``."""
@@ -67,11 +68,14 @@ def epoch_batches(
     epochs: int,
     initial_epoch: int = 0,
     drop_remainder: bool = False,
+    multiple_of: int = 1,
 ) -> tuple[tf.data.Dataset, int]:
     """Batches of epochs ``initial_epoch .. epochs - 1``; steps per epoch.
 
     The order within epoch ``e`` is a permutation drawn from ``(seed, e)``
     only, so where training starts changes nothing about what it sees.
+    ``multiple_of`` (a model's ``steps_per_execution``) keeps a multiple of
+    that many batches per epoch, so that no call runs across two epochs.
     """
     n = checks.same_length(
         **{f"arrays[{i}]": a for i, a in enumerate(arrays)}
@@ -83,6 +87,14 @@ def epoch_batches(
             "with drop_remainder no batch would be left"
         )
     steps = n // batch_size if drop_remainder else -(-n // batch_size)
+    multiple_of = checks.positive_int("multiple_of", multiple_of)
+    if multiple_of > steps:
+        raise ValueError(
+            f"multiple_of: {multiple_of} steps per call is more than the "
+            f"{steps} batches of an epoch; compile the model with "
+            f"steps_per_execution <= {steps}"
+        )
+    steps -= steps % multiple_of
     tensors = tuple(tf.constant(a) for a in arrays)
 
     def one_epoch(epoch):
@@ -92,6 +104,7 @@ def epoch_batches(
         )
         rows = tf.data.Dataset.from_tensor_slices(order)
         rows = rows.batch(batch_size, drop_remainder=drop_remainder)
+        rows = rows.take(steps)
         picked = rows.map(
             lambda i: tuple(tf.gather(t, i) for t in tensors)
         )
@@ -167,13 +180,45 @@ class EpochCheckpoint(keras.callbacks.Callback):
     """
 
     def __init__(
-        self, directory: Path, log: TrainingLog, signature: dict[str, Any]
+        self,
+        directory: Path,
+        log: TrainingLog,
+        signature: dict[str, Any],
+        early_stopping: tuple[str, int] | None = None,
+        best: dict[str, Any] | None = None,
     ):
         super().__init__()
         self.directory = Path(directory)
         self.log = log
         self.signature = signature
+        self.early_stopping = early_stopping
+        self.best = best
+        self.stopped = False
         self._started = 0.0
+
+    def _watch(self, epoch: int) -> None:
+        """Early stopping: keep the best weights, stop when stale."""
+        monitor, patience = self.early_stopping
+        if monitor not in self.log.history:
+            raise ValueError(
+                f"early_stopping: no metric {monitor!r} is logged; "
+                f"have {sorted(self.log.history)}"
+            )
+        value = self.log.history[monitor][-1]
+        higher = "acc" in monitor or "auc" in monitor
+        old = None if self.best is None else self.best["value"]
+        if old is None or (value > old if higher else value < old):
+            tmp = self.directory / "tmp-best.weights.h5"
+            self.model.save_weights(tmp)
+            os.replace(tmp, self.directory / "best.weights.h5")
+            self.best = {
+                "epoch": epoch + 1,
+                "value": value,
+                "sha256": sha256_file(self.directory / "best.weights.h5"),
+            }
+        elif epoch + 1 - self.best["epoch"] >= patience:
+            self.model.stop_training = True
+            self.stopped = True
 
     def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
         self._started = time.time()
@@ -187,6 +232,8 @@ class EpochCheckpoint(keras.callbacks.Callback):
         )
         self.log.epochs = epoch + 1
         self.log.seconds += seconds
+        if self.early_stopping is not None:
+            self._watch(epoch)
         name = f"epoch-{epoch + 1:04d}.weights.h5"
         tmp = self.directory / f"tmp-{name}"
         self.model.save_weights(tmp)  # with the optimizer's variables
@@ -203,11 +250,23 @@ class EpochCheckpoint(keras.callbacks.Callback):
             "seconds": round(self.log.seconds, 3),
             "history": self.log.history,
             "signature": self.signature,
+            "best": self.best,
+            "stopped": self.stopped,
         }
         write_text_atomic(self.directory / STATE_FILE, json.dumps(state))
         for old in self.directory.glob("epoch-*.weights.h5"):
             if old.name != name:
                 old.unlink()
+
+
+def _load_best(model: keras.Model, directory: Path, best: dict) -> None:
+    path = directory / "best.weights.h5"
+    if not path.exists() or sha256_file(path) != best.get("sha256"):
+        raise ValueError(
+            f"checkpoint_dir: best.weights.h5 in {directory.name!r} is "
+            "missing or damaged; " + _start_over(directory)
+        )
+    model.load_weights(path)
 
 
 def _restore(model: keras.Model, directory: Path, state: dict) -> None:
@@ -247,6 +306,7 @@ def resumable_fit(
     drop_remainder: bool = False,
     value_range: tuple[float, float] | None = None,
     label: str | None = None,
+    early_stopping: tuple[str, int] | None = None,
 ) -> TrainingLog:
     """``model.fit`` that resumes from ``checkpoint_dir`` exactly.
 
@@ -258,7 +318,9 @@ def resumable_fit(
     are refused before the first step). ``callbacks`` may be a function of
     the checkpoint folder, for callbacks that keep files there. Prints a
     compact line per epoch in executed runs, and a live bar with the time
-    left when a person watches.
+    left when a person watches. ``early_stopping=(metric, patience)``
+    stops when ``metric`` has not improved for ``patience`` epochs and
+    leaves the model with the weights of its best epoch (also on resume).
     """
     epochs = checks.positive_int("epochs", epochs)
     checks.instance("model", model, keras.Model)
@@ -269,6 +331,17 @@ def resumable_fit(
     if not model.built:
         raise ValueError("model: build it first, e.g. by calling it once")
     seed = checks.positive_int("seed", seed, minimum=0)
+    if early_stopping is not None:
+        if (
+            not isinstance(early_stopping, (tuple, list))
+            or len(early_stopping) != 2
+            or not isinstance(early_stopping[0], str)
+        ):
+            raise TypeError(
+                "early_stopping: expected (metric name, patience), "
+                f"got {early_stopping!r}"
+            )
+        checks.positive_int("early_stopping[1]", early_stopping[1])
     xs = _as_arrays("x", x)
     if value_range is not None:
         lo, hi = checks.value_range("value_range", value_range)
@@ -285,27 +358,35 @@ def resumable_fit(
         if state.get("signature") != signature:
             raise ValueError(
                 f"checkpoint_dir: {directory.name!r} holds a training "
-                "with "
-                f"another signature; use another folder or "
+                "with another signature; use another folder or "
                 + _start_over(directory)
             )
         _restore(model, directory, state)
+        best = state.get("best")
         log = TrainingLog(
             history=state["history"],
             epochs=state["epochs_done"],
             seconds=state["seconds"],
             resumed_from=state["epochs_done"],
             directory=directory,
+            best_epoch=None if best is None else best["epoch"],
         )
-        if log.epochs >= epochs:
-            print(
-                f"{name}: all {log.epochs} epochs trained before; loaded"
-            )
+        if log.epochs >= epochs or state.get("stopped"):
+            if best is not None:
+                _load_best(model, directory, best)
+            print(f"{name}: trained before ({log.epochs} epochs); loaded")
             return log
         print(f"{name}: resuming after epoch {log.epochs} of {epochs}")
 
+    per_call = int(getattr(model, "steps_per_execution", 1) or 1)
     data, steps = epoch_batches(
-        arrays, batch_size, seed, epochs, log.epochs, drop_remainder
+        arrays,
+        batch_size,
+        seed,
+        epochs,
+        log.epochs,
+        drop_remainder,
+        multiple_of=per_call,
     )
     if y is not None:
         data = data.map(
@@ -313,7 +394,13 @@ def resumable_fit(
         )
     if callable(callbacks):
         callbacks = callbacks(directory)
-    checkpoint = EpochCheckpoint(directory, log, signature)
+    checkpoint = EpochCheckpoint(
+        directory,
+        log,
+        signature,
+        early_stopping,
+        None if state is None else state.get("best"),
+    )
     progress = Progress(name, epochs, steps, initial_epoch=log.epochs)
     # The checkpoint comes after the caller's callbacks, so it stores what
     # they add to the logs; the progress line comes last and shows it all.
@@ -327,4 +414,7 @@ def resumable_fit(
         shuffle=False,  # epoch_batches shuffles, by (seed, epoch)
         callbacks=[*callbacks, checkpoint, progress],
     )
+    if checkpoint.best is not None:
+        _load_best(model, directory, checkpoint.best)
+        log.best_epoch = checkpoint.best["epoch"]
     return log

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -87,3 +88,21 @@ def test_record_matches_the_committed_file():
     assert record["sha256"] == classifier.sha256_file(
         classifier.MODELS_DIR / f"{classifier.NAME}.weights.h5"
     )
+
+
+def test_the_judge_is_package_data():
+    import helpers
+
+    assert (
+        classifier.MODELS_DIR == Path(helpers.__file__).parent / "models"
+    )
+    assert (
+        classifier.MODELS_DIR / f"{classifier.NAME}.weights.h5"
+    ).is_file()
+    names = ("models/*.json", "models/*.h5")
+    pyproject = (
+        Path(helpers.__file__).parent.parent / "pyproject.toml"
+    ).read_text()
+    assert all(
+        f'"{n}"' in pyproject for n in names
+    )  # shipped with the package

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -143,3 +145,64 @@ def test_summary_mentions_every_split(fashion):
         and "(55000, 28, 28)" in text
         and "test" in text
     )
+
+
+def small_split(**changes):
+    rng = np.random.default_rng(0)
+    parts = dict(
+        name="tiny",
+        x_train=rng.random((4, 3, 3)).astype(np.float32),
+        y_train=np.array([0, 1, 0, 1]),
+        x_valid=rng.random((2, 3, 3)).astype(np.float32),
+        y_valid=np.array([1, 0]),
+        x_test=rng.random((2, 3, 3)).astype(np.float32),
+        y_test=np.array([0, 0]),
+        class_names=("a", "b"),
+    )
+    return data.ImageData(**{**parts, **changes})
+
+
+def test_image_data_validates_its_arrays():
+    ok = small_split(
+        x_train=np.zeros((4, 3, 3), np.float64),
+        y_train=[0.0, 1.0, 1.0, 0.0],
+    )
+    assert ok.x_train.dtype == np.float32 and ok.y_train.dtype == np.int64
+    with pytest.raises(
+        ValueError,
+        match=r"x_train: expected values in \[0, 1\].*divide by 255",
+    ):
+        small_split(x_train=np.full((4, 3, 3), 255.0))
+    with pytest.raises(ValueError, match="y_valid: expected 2 labels"):
+        small_split(y_valid=np.array([0, 1, 1]))
+    with pytest.raises(
+        ValueError, match="y_test: expected labels below 2"
+    ):
+        small_split(y_test=np.array([0, 2]))
+    with pytest.raises(
+        ValueError, match="x_test: expected a 3 or 4-D array"
+    ):
+        small_split(x_test=np.zeros(2))
+    with pytest.raises(ValueError, match="x_valid: contains 1 NaN"):
+        small_split(x_valid=np.array([[[np.nan]], [[0.5]]]))
+    with pytest.raises(TypeError, match="name: expected a dataset name"):
+        small_split(name="")
+    with pytest.raises(
+        ValueError, match="class_names: expected at least one"
+    ):
+        small_split(class_names=())
+
+
+def test_keras_cache_dir_follows_keras_own_rule(monkeypatch, tmp_path):
+    from keras.src.backend import (
+        config,  # the rule Keras itself applied at import
+    )
+
+    assert data.keras_cache_dir() == Path(config.keras_home()) / "datasets"
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "kh"))
+    assert data.keras_cache_dir() == tmp_path / "kh" / "datasets"
+    monkeypatch.delenv("KERAS_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert data.keras_cache_dir() == tmp_path / ".keras" / "datasets"
+    monkeypatch.setattr(data.os, "access", lambda path, mode: False)
+    assert data.keras_cache_dir() == Path("/tmp/.keras/datasets")

@@ -6,7 +6,14 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from helpers.metrics import psnr
+from helpers.metrics import (
+    class_coverage,
+    class_entropy,
+    class_histogram,
+    frechet_distance,
+    frechet_distance_from_moments,
+    psnr,
+)
 
 rng = np.random.default_rng(0)
 CLEAN = rng.random((6, 28, 28)).astype("float32")
@@ -31,11 +38,25 @@ def test_known_value():
     assert psnr(a, a)[0] == np.inf
 
 
-def test_wrong_max_val_inflates_by_48_db():
-    gap = psnr(CLEAN * 1.0, NOISY, max_val=255.0) - psnr(
-        CLEAN, NOISY, max_val=1.0
+def test_max_val_255_on_unit_images_is_refused():
+    """The common mistake: it would inflate every PSNR by 20 log10(255), about 48 dB."""
+    assert round(20 * np.log10(255.0)) == 48
+    with pytest.raises(
+        ValueError,
+        match=r"max_val: 255 for images whose pixels all lie in \[0, 1\]; use max_val=1.0.*48 dB",
+    ):
+        psnr(CLEAN, NOISY, max_val=255.0)
+    with pytest.raises(ValueError, match="max_val: 2 for images"):
+        psnr(CLEAN, NOISY, max_val=2)
+
+
+def test_psnr_depends_on_max_val_as_the_formula_says():
+    """Scaling the images and max_val together leaves the PSNR unchanged."""
+    np.testing.assert_allclose(
+        psnr(CLEAN * 2, NOISY * 2, max_val=2.0),
+        psnr(CLEAN, NOISY),
+        rtol=1e-9,
     )
-    np.testing.assert_allclose(gap, 20 * np.log10(255.0), rtol=1e-9)
 
 
 def test_8bit_images_use_255():
@@ -49,12 +70,18 @@ def test_8bit_images_use_255():
     "a, b, kwargs, match",
     [
         (CLEAN, NOISY[:3], {}, r"b: expected the shape of a"),
-        (CLEAN * 255, NOISY, {}, r"a: expected values in \[0.0, 1.0\]"),
+        (CLEAN * 255, NOISY, {}, r"a: expected values in \[0, 1\]"),
         (
             CLEAN,
             NOISY,
             {"max_val": 0},
-            "max_val: expected a positive number",
+            r"max_val: expected a number in \(0, inf\]",
+        ),
+        (
+            CLEAN,
+            NOISY * 2,
+            {"max_val": 1.5},
+            r"b: expected values in \[0, 1.5\]",
         ),
         (
             CLEAN[0, 0],
@@ -69,15 +96,14 @@ def test_bad_input(a, b, kwargs, match):
         psnr(a, b, **kwargs)
 
 
-# --- Fréchet distance and class statistics (GAN chapters) -----------------------------
+def test_max_val_must_be_a_number():
+    with pytest.raises(TypeError, match="max_val: expected a number"):
+        psnr(CLEAN, NOISY, max_val="1")
+    with pytest.raises(TypeError, match="max_val: expected a number"):
+        psnr(CLEAN, NOISY, max_val=np.array([1.0]))
 
-from helpers.metrics import (
-    class_coverage,
-    class_entropy,
-    class_histogram,
-    frechet_distance,
-    frechet_distance_from_moments,
-)
+
+# --- Fréchet distance and class statistics (GAN chapters) -----------------------------
 
 
 def _gaussian(rng, n, mean, cov):
@@ -147,7 +173,7 @@ def test_frechet_distance_rejects_bad_features():
     ):
         frechet_distance(np.zeros((5, 3)), np.zeros((5, 4)))
     with pytest.raises(
-        ValueError, match="features_a: need at least 2 samples"
+        ValueError, match="features_a: need at least 2 rows"
     ):
         frechet_distance(np.zeros((1, 3)), np.zeros((5, 3)))
     with pytest.raises(
@@ -170,9 +196,13 @@ def test_class_statistics():
     assert class_histogram([0, 0, 2], num_classes=3).tolist() == [2, 0, 1]
     two = np.r_[np.zeros(50), np.ones(50)]
     assert class_coverage(two) == 2 and np.isclose(class_entropy(two), 1.0)
-    with pytest.raises(ValueError, match="labels: expected values in"):
+    with pytest.raises(
+        ValueError, match="labels: expected labels below 10"
+    ):
         class_histogram([0, 10])
-    with pytest.raises(ValueError, match="labels: expected integer"):
+    with pytest.raises(
+        ValueError, match="labels: expected whole-number class labels"
+    ):
         class_histogram([0.5])
 
 

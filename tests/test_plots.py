@@ -33,13 +33,25 @@ def test_image_grid_tanh_range_is_rescaled():
         (rng.random((3, 27)), "square number of pixels"),
         (rng.random((3, 28, 28, 2)), "1 or 3 channels"),
         (rng.random(5), "expected a 2 or 3 or 4-D array"),
-        (IMAGES * 255, r"expected values in \[0.0, 1.0\]"),
+        (IMAGES * 255, r"expected values in \[0, 1\].*divide by 255"),
         (np.full((2, 4, 4), np.nan), "NaN"),
-        (np.array([["a"]]), "expected numbers"),
     ],
 )
 def test_image_grid_rejects_bad_images(bad, match):
     with pytest.raises(ValueError, match="images: .*" + match):
+        plots.image_grid(bad)
+
+
+@pytest.mark.parametrize(
+    "bad, match",
+    [
+        (np.array([["a"]]), "expected numbers"),
+        (None, "expected an array"),
+        ("img", "expected an array"),
+    ],
+)
+def test_image_grid_rejects_what_is_no_array_of_numbers(bad, match):
+    with pytest.raises(TypeError, match="images: " + match):
         plots.image_grid(bad)
 
 
@@ -174,5 +186,11 @@ def test_progression_gif_has_one_labelled_frame_per_epoch():
         ValueError, match="grids: expected a non-empty dict"
     ):
         plots.progression_gif({})
-    with pytest.raises(ValueError, match=r"grids\[0\]"):
+    with pytest.raises(
+        ValueError, match=r"grids\[0\]: expected values in \[0, 1\]"
+    ):
         plots.progression_gif({0: np.full((2, 28, 28), 3.0)})
+    with pytest.raises(
+        ValueError, match="ncols: expected an integer >= 1"
+    ):
+        plots.progression_gif(grids, ncols=0)

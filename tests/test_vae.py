@@ -7,7 +7,16 @@ import numpy as np
 import pytest
 
 from helpers import runtime
-from helpers.vae import VAE, Sampling, kl_divergence
+from helpers.vae import (
+    VAE,
+    Sampling,
+    bernoulli_nll,
+    conv_vae_decoder,
+    conv_vae_encoder,
+    dense_vae_decoder,
+    dense_vae_encoder,
+    kl_divergence,
+)
 
 
 def test_kl_is_zero_for_the_prior():
@@ -103,5 +112,78 @@ def test_vae_saves_and_loads(tmp_path):
 
 
 def test_negative_beta_is_refused():
-    with pytest.raises(ValueError, match="beta"):
+    with pytest.raises(
+        ValueError, match=r"beta: expected a number in \[0, inf\]"
+    ):
         tiny_vae(beta=-1.0)
+    with pytest.raises(TypeError, match="encoder: expected a Model"):
+        VAE("encoder", tiny_vae().decoder)
+    with pytest.raises(ValueError, match="seed: expected an integer >= 0"):
+        VAE(tiny_vae().encoder, tiny_vae().decoder, seed=-2)
+
+
+def test_bernoulli_nll_is_the_summed_cross_entropy():
+    rng = np.random.default_rng(2)
+    x = rng.random((3, 4, 4)).astype("float32")
+    p = rng.uniform(0.1, 0.9, size=(3, 4, 4)).astype("float32")
+    expected = -np.sum(
+        x * np.log(p) + (1 - x) * np.log(1 - p), axis=(1, 2)
+    )
+    got = keras.ops.convert_to_numpy(bernoulli_nll(x, p))
+    assert got.shape == (3,)
+    np.testing.assert_allclose(got, expected, rtol=1e-4)
+
+
+def test_loss_terms_add_up_with_beta():
+    vae = tiny_vae(beta=2.5)
+    total, reconstruction, kl = (float(t) for t in vae.loss_terms(X[:16]))
+    assert reconstruction > 0 and kl >= 0
+    assert total == pytest.approx(reconstruction + 2.5 * kl, rel=1e-5)
+    # the reconstruction term sums over the 16 pixels: not a mean
+    assert reconstruction > 16 * 0.1
+
+
+def test_fit_checks_the_pixels():
+    vae = tiny_vae()
+    assert vae.data_range == (0.0, 1.0)
+    with pytest.raises(
+        ValueError, match=r"x: expected values in \[0, 1\].*divide by 255"
+    ):
+        vae.fit(X * 255, epochs=1, verbose=0)
+
+
+@pytest.mark.parametrize(
+    "encoder, decoder",
+    [
+        (dense_vae_encoder, dense_vae_decoder),
+        (conv_vae_encoder, conv_vae_decoder),
+    ],
+)
+def test_chapter_networks(encoder, decoder):
+    enc, dec = encoder(3), decoder(3)
+    images = np.random.default_rng(0).random((2, 28, 28)).astype("float32")
+    mu, log_var = (keras.ops.convert_to_numpy(t) for t in enc(images))
+    assert mu.shape == log_var.shape == (2, 3)
+    out = keras.ops.convert_to_numpy(dec(mu))
+    assert out.shape == (2, 28, 28) and out.min() >= 0 and out.max() <= 1
+    vae = VAE(enc, dec, seed=0)
+    assert vae.built
+    with pytest.raises(
+        ValueError, match="latent: expected an integer >= 1"
+    ):
+        encoder(0)
+    with pytest.raises(
+        ValueError, match="latent: expected an integer >= 1"
+    ):
+        decoder(0)
+
+
+def test_conv_encoder_downsamples_twice():
+    enc = conv_vae_encoder(2)
+    convs = [
+        layer for layer in enc.layers if type(layer).__name__ == "Conv2D"
+    ]
+    assert [tuple(c.output.shape[1:3]) for c in convs] == [
+        (14, 14),
+        (7, 7),
+    ]

@@ -1,0 +1,397 @@
+"""Denoising diffusion (Ho 2020; Song 2021; Ho & Salimans 2022).
+
+The forward process adds Gaussian noise in ``T`` small steps; in closed
+form, ``x_t = sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps`` with ``abar_t``
+the product of ``1 - beta_s`` up to ``t``. A network learns to predict
+``eps`` from ``(x_t, t)``: one denoising autoencoder for every noise level.
+Sampling runs the process backwards, with all ``T`` ancestral steps (DDPM)
+or a few deterministic ones (DDIM); classifier-free guidance mixes a
+conditional and an unconditional prediction. Taught in chapter 10.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import keras
+import numpy as np
+import tensorflow as tf
+from keras import ops
+
+import helpers  # noqa: F401  (pins the TensorFlow backend first)
+from helpers import checks
+from helpers.samplers import to_unit_range
+from helpers.saving import config_with_parts, split_parts
+
+L = keras.layers
+SCHEDULES = ("linear", "cosine")
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """The noise schedule: ``betas`` and the products ``alpha_bars``."""
+
+    name: str
+    betas: np.ndarray
+
+    @property
+    def steps(self) -> int:
+        return len(self.betas)
+
+    @property
+    def alphas(self) -> np.ndarray:
+        return 1.0 - self.betas
+
+    @property
+    def alpha_bars(self) -> np.ndarray:
+        return np.cumprod(self.alphas)
+
+
+def make_schedule(name: str = "linear", steps: int = 1000) -> Schedule:
+    """Ho et al.'s linear betas (1e-4 to 0.02), or a cosine schedule.
+
+    Nichol & Dhariwal's cosine schedule sets ``abar_t = f(t) / f(0)`` with
+    ``f(t) = cos²((t / T + 0.008) / 1.008 · π / 2)`` and clips each beta at
+    0.999.
+    """
+    checks.one_of("name", name, SCHEDULES)
+    steps = checks.positive_int("steps", steps, minimum=2)
+    if name == "linear":
+        betas = np.linspace(1e-4, 0.02, steps) * 1000 / steps
+    else:
+        t = np.arange(steps + 1) / steps
+        f = np.cos((t + 0.008) / 1.008 * np.pi / 2) ** 2
+        abar = f / f[0]
+        betas = np.clip(1 - abar[1:] / abar[:-1], 0, 0.999)
+    return Schedule(name, betas.astype(np.float64))
+
+
+def q_sample(x0, t, noise, alpha_bars):
+    """``x_t`` from ``x_0``: ``sqrt(abar_t) x_0 + sqrt(1 - abar_t) noise``.
+
+    ``t`` holds one step index per image; ``alpha_bars`` is the schedule's
+    (a tensor or array of length T).
+    """
+    abar = ops.take(ops.convert_to_tensor(alpha_bars, "float32"), t)
+    abar = ops.reshape(abar, (-1,) + (1,) * (len(x0.shape) - 1))
+    return ops.sqrt(abar) * x0 + ops.sqrt(1.0 - abar) * noise
+
+
+@keras.saving.register_keras_serializable(package="helpers")
+class TimestepEmbedding(L.Layer):
+    """Sinusoidal features of the step index (as in transformers)."""
+
+    def __init__(self, dim: int = 64, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.dim = checks.positive_int("dim", dim, minimum=2)
+
+    def call(self, t):
+        half = self.dim // 2
+        steps = ops.arange(half, dtype="float32") / half
+        freqs = ops.exp(-np.log(10_000.0) * steps)
+        angles = ops.cast(t, "float32")[:, None] * freqs[None, :]
+        return ops.concatenate([ops.sin(angles), ops.cos(angles)], -1)
+
+    def compute_output_shape(self, input_shape):
+        return (*input_shape, 2 * (self.dim // 2))
+
+    def get_config(self) -> dict[str, Any]:
+        return {**super().get_config(), "dim": self.dim}
+
+
+def residual_block(h, emb, channels: int):
+    """Two 3x3 convolutions, the step's embedding added in between."""
+    skip = h if h.shape[-1] == channels else L.Conv2D(channels, 1)(h)
+    h = L.Conv2D(channels, 3, padding="same")(
+        L.Activation("swish")(L.GroupNormalization(groups=8)(h))
+    )
+    h = h + L.Reshape((1, 1, channels))(L.Dense(channels)(emb))
+    h = L.Conv2D(channels, 3, padding="same")(
+        L.Activation("swish")(L.GroupNormalization(groups=8)(h))
+    )
+    return h + skip
+
+
+def unet(
+    width: int = 16, num_classes: int | None = None, emb_dim: int = 64
+) -> keras.Model:
+    """A small U-Net predicting the noise: 28 -> 14 -> 7 and back.
+
+    The residual blocks, where the step's embedding enters, work at 14 x 14
+    and 7 x 7; one convolution each way works at full size, and the skip
+    connections carry the fine detail across.
+
+    Inputs ``[x_t, t]`` or, with ``num_classes``, ``[x_t, t, label]``
+    where label ``num_classes`` means "no label" (for guidance).
+    """
+    width = checks.positive_int("width", width, minimum=8)
+    x_in = keras.Input((28, 28), name="x_t")
+    t_in = keras.Input((), dtype="int32", name="t")
+    inputs = [x_in, t_in]
+    emb = TimestepEmbedding(emb_dim)(t_in)
+    if num_classes is not None:
+        checks.positive_int("num_classes", num_classes, minimum=2)
+        y_in = keras.Input((), dtype="int32", name="label")
+        inputs.append(y_in)
+        emb = emb + L.Embedding(num_classes + 1, emb_dim)(y_in)
+    emb = L.Dense(emb_dim, activation="swish")(emb)
+    h28 = L.Conv2D(width, 3, padding="same")(L.Reshape((28, 28, 1))(x_in))
+    h = L.Conv2D(2 * width, 3, strides=2, padding="same")(h28)
+    h14 = residual_block(h, emb, 2 * width)
+    h = L.Conv2D(2 * width, 3, strides=2, padding="same")(h14)
+    h = residual_block(h, emb, 2 * width)  # 7 x 7
+    h = L.Conv2DTranspose(2 * width, 4, strides=2, padding="same")(h)
+    h = residual_block(L.Concatenate()([h, h14]), emb, 2 * width)
+    h = L.Conv2DTranspose(width, 4, strides=2, padding="same")(h)
+    h = L.Concatenate()([h, h28])  # back at 28 x 28
+    h = L.Conv2D(width, 3, padding="same", activation="swish")(h)
+    out = L.Conv2D(1, 3, padding="same")(h)
+    return keras.Model(inputs, L.Reshape((28, 28))(out), name="unet")
+
+
+@keras.saving.register_keras_serializable(package="helpers")
+class Diffusion(keras.Model):
+    """Trains a network to predict the noise added at a random step.
+
+    The simple loss of Ho et al.: ``|eps - net(x_t, t)|²`` with ``t``
+    uniform. With ``num_classes``, labels arrive with the images and are
+    replaced by the "no label" class with probability ``p_uncond``, so one
+    network learns both predictions that classifier-free guidance mixes.
+    Images in [-1, 1].
+    """
+
+    data_range = (-1.0, 1.0)
+
+    def __init__(
+        self,
+        network,
+        schedule: str = "linear",
+        steps: int = 1000,
+        num_classes: int | None = None,
+        p_uncond: float = 0.1,
+        seed: int | None = None,
+        **kwargs: Any,
+    ):
+        super().__init__(**kwargs)
+        self.network = checks.instance("network", network, keras.Model)
+        self.schedule = make_schedule(schedule, steps)
+        self.num_classes = num_classes
+        self.p_uncond = checks.number(
+            "p_uncond", p_uncond, low=0.0, high=1.0
+        )
+        self.seed = seed
+        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.alpha_bars = ops.convert_to_tensor(
+            self.schedule.alpha_bars, "float32"
+        )
+        self.loss_tracker = keras.metrics.Mean(name="loss")
+        self.built = True
+
+    @property
+    def metrics(self):
+        return [self.loss_tracker]
+
+    def call(self, inputs, training=False):
+        return self.network(inputs, training=training)
+
+    def train_step(self, data):
+        x0, labels = (data, None) if self.num_classes is None else data
+        batch = ops.shape(x0)[0]
+        t = keras.random.randint(
+            (batch,), 0, self.schedule.steps, seed=self.seed_generator
+        )
+        noise = keras.random.normal(
+            ops.shape(x0), seed=self.seed_generator
+        )
+        x_t = q_sample(x0, t, noise, self.alpha_bars)
+        inputs = [x_t, t]
+        if labels is not None:  # drop labels for the unconditional model
+            drop = keras.random.uniform((batch,), seed=self.seed_generator)
+            null = ops.full_like(labels, self.num_classes)
+            inputs.append(ops.where(drop < self.p_uncond, null, labels))
+        weights = self.network.trainable_weights
+        with tf.GradientTape() as tape:
+            loss = ops.mean(
+                ops.square(noise - self.network(inputs, training=True))
+            )
+        grads = tape.gradient(loss, weights)
+        self.optimizer.apply_gradients(zip(grads, weights))
+        self.loss_tracker.update_state(loss)
+        return {"loss": self.loss_tracker.result()}
+
+    def get_config(self) -> dict[str, Any]:
+        config = {
+            **super().get_config(),
+            "schedule": self.schedule.name,
+            "steps": self.schedule.steps,
+            "num_classes": self.num_classes,
+            "p_uncond": self.p_uncond,
+            "seed": self.seed,
+        }
+        return config_with_parts(config, network=self.network)
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> Diffusion:
+        (network,), rest = split_parts(config, "network")
+        return cls(network, **rest)
+
+
+def predicted_noise(predict, x, t, labels, guidance, null):
+    """Guided noise: ``(1 + w) eps(x, y) - w eps(x, none)``."""
+    n = x.shape[0]
+    steps = np.full(n, t, dtype="int32")
+    if labels is None:
+        return predict([x, steps])
+    eps = predict([x, steps, labels.astype("int32")])
+    if guidance == 0:
+        return eps
+    eps_free = predict([x, steps, np.full(n, null, dtype="int32")])
+    return (1.0 + guidance) * eps - guidance * eps_free
+
+
+def ddpm_step(x, eps, t, schedule, rng):
+    """One ancestral step ``x_t -> x_(t-1)`` with variance ``beta_t``."""
+    beta, abar = schedule.betas[t], schedule.alpha_bars[t]
+    mean = (x - beta / np.sqrt(1 - abar) * eps) / np.sqrt(1 - beta)
+    if t == 0:
+        return mean
+    return mean + np.sqrt(beta) * rng.standard_normal(x.shape)
+
+
+def ddim_step(x, eps, t, t_prev, schedule):
+    """One deterministic DDIM step ``x_t -> x_(t_prev)`` (eta = 0)."""
+    abar = schedule.alpha_bars[t]
+    abar_prev = schedule.alpha_bars[t_prev] if t_prev >= 0 else 1.0
+    x0 = (x - np.sqrt(1 - abar) * eps) / np.sqrt(abar)
+    x0 = np.clip(x0, -1, 1)
+    return np.sqrt(abar_prev) * x0 + np.sqrt(1 - abar_prev) * eps
+
+
+def sample(
+    model: Diffusion,
+    n: int,
+    seed: int = 0,
+    steps: int | None = None,
+    labels: Any = None,
+    guidance: float = 0.0,
+    keep: tuple[int, ...] = (),
+) -> tuple[np.ndarray, dict]:
+    """``n`` images in [-1, 1] by running the process backwards.
+
+    ``steps=None`` runs all T ancestral DDPM steps; a number runs that
+    many DDIM steps, evenly spaced. ``labels`` (conditional models) with
+    ``guidance`` w mixes the predictions. ``keep`` lists the step indices
+    whose ``x_t`` are returned in the dict (for pictures).
+    """
+    checks.instance("model", model, Diffusion)
+    n = checks.positive_int("n", n)
+    rng = np.random.default_rng(
+        checks.positive_int("seed", seed, minimum=0)
+    )
+    schedule = model.schedule
+    guidance = checks.number("guidance", guidance, low=0.0)
+    if labels is not None:
+        if model.num_classes is None:
+            raise ValueError("labels: this model is not conditional")
+        labels = checks.labels("labels", labels, model.num_classes, n)
+    elif model.num_classes is not None:  # unconditional: "no label"
+        labels = np.full(n, model.num_classes)
+        guidance = 0.0
+    if steps is None:
+        times = list(range(schedule.steps - 1, -1, -1))
+    else:
+        steps = checks.positive_int("steps", steps)
+        if steps > schedule.steps:
+            raise ValueError(
+                f"steps: at most {schedule.steps}, got {steps}"
+            )
+        grid = np.linspace(0, schedule.steps - 1, steps).round()
+        times = sorted({int(v) for v in grid}, reverse=True)
+    network = model.network
+    predict = tf.function(
+        lambda inputs: network(inputs, training=False),
+        reduce_retracing=True,
+    )
+
+    def run(inputs):
+        return predict([tf.constant(v) for v in inputs]).numpy()
+
+    x = rng.standard_normal((n, 28, 28)).astype("float32")
+    kept = {}
+    for i, t in enumerate(times):
+        eps = predicted_noise(
+            run, x, t, labels, guidance, model.num_classes
+        )
+        if steps is None:
+            x = ddpm_step(x, eps, t, schedule, rng)
+        else:
+            t_prev = times[i + 1] if i + 1 < len(times) else -1
+            x = ddim_step(x, eps, t, t_prev, schedule)
+        x = x.astype("float32")
+        if t in keep:
+            kept[t] = x.copy()
+    return np.clip(x, -1, 1), kept
+
+
+@keras.saving.register_keras_serializable(package="helpers")
+class DiffusionSampler(keras.Model):
+    """A trained diffusion model as a store sampler (DDIM, fixed steps)."""
+
+    def __init__(
+        self,
+        network,
+        schedule: str = "linear",
+        steps: int = 1000,
+        num_classes: int | None = None,
+        ddim_steps: int = 50,
+        guidance: float = 0.0,
+        **kwargs: Any,
+    ):
+        super().__init__(**kwargs)
+        self.model = Diffusion(network, schedule, steps, num_classes)
+        self.network = network
+        self.ddim_steps = checks.positive_int("ddim_steps", ddim_steps)
+        self.guidance = checks.number("guidance", guidance, low=0.0)
+        self.num_classes = num_classes
+        self.built = True
+
+    def sample(self, n: int, seed: int, labels: Any = None) -> np.ndarray:
+        """``n`` images in [0, 1]; a conditional model draws labels."""
+        if self.num_classes is not None and labels is None:
+            labels = np.random.default_rng([seed, 1]).integers(
+                0, self.num_classes, n
+            )
+        guidance = self.guidance if labels is not None else 0.0
+        images = []
+        for i in range(0, n, 1000):
+            part = None if labels is None else labels[i : i + 1000]
+            x, _ = sample(
+                self.model,
+                min(1000, n - i),
+                seed + i,
+                self.ddim_steps,
+                part,
+                guidance,
+            )
+            images.append(x)
+        return to_unit_range(np.concatenate(images), (-1.0, 1.0))
+
+    def call(self, inputs, training=False):
+        return self.network(inputs, training=training)
+
+    def get_config(self) -> dict[str, Any]:
+        config = {
+            **super().get_config(),
+            "schedule": self.model.schedule.name,
+            "steps": self.model.schedule.steps,
+            "num_classes": self.num_classes,
+            "ddim_steps": self.ddim_steps,
+            "guidance": self.guidance,
+        }
+        return config_with_parts(config, network=self.network)
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> DiffusionSampler:
+        (network,), rest = split_parts(config, "network")
+        return cls(network, **rest)
