@@ -22,18 +22,37 @@ from helpers import checks
 
 
 def loss_gradient_sign(model, x, y, from_logits: bool):
-    """``sign(grad_x J(model(x), y))`` for a batch, J the cross-entropy."""
+    """``sign(grad_x J(model(x), y))`` for a batch, J the cross-entropy.
+
+    ``x`` is a tensor (it is watched); labels are checked against the
+    model's classes when run eagerly (inside a compiled step, values are
+    not known yet).
+    """
+    checks.instance("model", model, keras.Model)
+    if not tf.is_tensor(x):
+        raise TypeError(
+            f"x: expected a tensor (tf.constant(x)), got "
+            f"{type(x).__name__}"
+        )
+    checks.boolean("from_logits", from_logits)
+    checks.fits_model("x", x, model)
     loss_fn = keras.losses.SparseCategoricalCrossentropy(
         from_logits=from_logits, reduction="sum"
     )
     with tf.GradientTape() as tape:
         tape.watch(x)
-        loss = loss_fn(y, model(x, training=False))
+        outputs = model(x, training=False)
+        if tf.executing_eagerly():
+            checks.labels("y", np.asarray(y), outputs.shape[-1], len(x))
+        loss = loss_fn(y, outputs)
     return tf.sign(tape.gradient(loss, x))
 
 
 def fgsm_batch(model, x, y, eps, clip, from_logits, targeted=False):
     """One FGSM step; ``targeted`` steps towards class ``y`` instead."""
+    eps = checks.number("eps", eps, low=0.0)
+    clip = checks.value_range("clip", clip)
+    checks.boolean("targeted", targeted)
     direction = -1.0 if targeted else 1.0
     step = direction * eps * loss_gradient_sign(model, x, y, from_logits)
     return tf.clip_by_value(x + step, *clip)
@@ -41,6 +60,10 @@ def fgsm_batch(model, x, y, eps, clip, from_logits, targeted=False):
 
 def pgd_batch(model, x, y, eps, steps, step_size, clip, from_logits, seed):
     """L-inf PGD: a random start in the eps-box, then projected steps."""
+    eps = checks.number("eps", eps, low=0.0)
+    steps = checks.positive_int("steps", steps, minimum=0)
+    step_size = checks.number("step_size", step_size, low=0.0)
+    clip = checks.value_range("clip", clip)
     start = tf.random.stateless_uniform(tf.shape(x), seed, -eps, eps)
     x_adv = tf.clip_by_value(x + start, *clip)
     for _ in range(steps):
@@ -54,6 +77,7 @@ def pgd_batch(model, x, y, eps, steps, step_size, clip, from_logits, seed):
 def outputs_are_probabilities(outputs: Any, atol: float = 1e-3) -> bool:
     """True if every row is non-negative and sums to 1 (a softmax)."""
     outputs = checks.as_array("outputs", outputs, ndim=2)
+    atol = checks.number("atol", atol, low=0.0)
     sums = outputs.sum(axis=-1)
     return bool(np.all(outputs >= 0) and np.allclose(sums, 1.0, atol=atol))
 
@@ -69,7 +93,10 @@ def _checked(model, x, y, eps, clip, batch_size, from_logits):
             "is 0.031), not 8"
         )
     x = checks.as_array("x", x, value_range=(lo, hi)).astype(np.float32)
+    checks.fits_model("x", x, model)
     batch_size = checks.positive_int("batch_size", batch_size)
+    if from_logits is not None:
+        checks.boolean("from_logits", from_logits)
     probe = np.asarray(model(x[:batch_size], training=False))
     if probe.ndim != 2:
         raise ValueError(
@@ -99,10 +126,10 @@ def fgsm(
     detects whether the model outputs probabilities or logits. ``x`` must
     lie in ``clip``, and so do the results.
     """
+    checks.boolean("targeted", targeted)
     x, y, eps, clip, batch_size, from_logits = _checked(
         model, x, y, eps, clip, batch_size, from_logits
     )
-    checks.boolean("targeted", targeted)
     if eps == 0:
         return x.copy()
     out = np.empty_like(x)
@@ -133,11 +160,13 @@ def pgd(
     steps can cross the box; each batch's random start comes from
     ``(seed, batch index)``.
     """
+    steps = checks.positive_int("steps", steps)
+    seed = checks.positive_int("seed", seed, minimum=0)
+    if step_size is not None:
+        checks.number("step_size", step_size, low=0.0)
     x, y, eps, clip, batch_size, from_logits = _checked(
         model, x, y, eps, clip, batch_size, from_logits
     )
-    steps = checks.positive_int("steps", steps)
-    seed = checks.positive_int("seed", seed, minimum=0)
     if step_size is None:
         step_size = 2.5 * eps / steps
     step_size = checks.number("step_size", step_size, low=0.0)

@@ -32,8 +32,14 @@ def stacked_autoencoder(
     lie in [0, 1]. Compiled with binary cross-entropy and Adam.
     """
     checks.positive_int("code_size", code_size)
+    if not isinstance(hidden, (tuple, list)):
+        raise TypeError(
+            f"hidden: expected a tuple of layer sizes, got {hidden!r}"
+        )
     for i, units in enumerate(hidden):
         checks.positive_int(f"hidden[{i}]", units)
+    checks.activation("activation", activation)
+    checks.activation("code_activation", code_activation)
     encoder = keras.Sequential(
         [keras.Input(shape=(28, 28)), L.Flatten()]
         + [L.Dense(units, activation=activation) for units in hidden]

@@ -216,6 +216,19 @@ def value_range(name: str, value: object) -> tuple[float, float]:
 
 def same_length(**arrays: object) -> int:
     """The arrays' common first dimension; names them if it differs."""
+    if not arrays:
+        raise TypeError("arrays: name at least one array")
+    for n, a in arrays.items():
+        if (
+            a is None
+            or isinstance(a, (str, bytes))
+            or not hasattr(a, "__len__")
+            or getattr(a, "ndim", 1) == 0
+        ):
+            raise TypeError(
+                f"{n}: expected an array, got {type(a).__name__} "
+                f"{_shown(a)}"
+            )
     lengths = {n: len(a) for n, a in arrays.items()}  # type: ignore[arg-type]
     if len(set(lengths.values())) > 1:
         detail = ", ".join(f"{n} has {k}" for n, k in lengths.items())
@@ -282,26 +295,116 @@ def instance(
 
 def fit_data(
     name: str, x: object, data_range: tuple[float, float]
-) -> None:
+) -> np.ndarray:
     """Check what ``fit`` will train on (a dataset by its first batch).
 
     A model that assumes pixels in ``data_range`` refuses a [0, 255] batch
     or a NaN here, before its first step, instead of learning NaN weights.
+    Returns the checked images (the first batch of a dataset), whose
+    shape the caller may compare with its network's (:func:`fits_model`).
     """
     if x is None:
-        return
+        raise TypeError(f"{name}: expected training images, got None")
     if hasattr(x, "take") and hasattr(x, "element_spec"):  # a tf.data set
         first = next(iter(x.take(1)), None)
         if first is None:
             raise ValueError(f"{name}: the dataset is empty")
-        while isinstance(first, (tuple, list)):
+        while isinstance(first, (tuple, list)) and first:
             first = first[0]
-        as_array(
+        return as_array(
             f"{name} (first batch)",
             np.asarray(first),
             value_range=data_range,
         )
-        return
     while isinstance(x, (tuple, list)):
+        if not x:
+            raise ValueError(
+                f"{name}: expected images, got an empty {type(x).__name__}"
+            )
         x = x[0]
-    as_array(name, x, value_range=data_range)
+    return as_array(name, x, value_range=data_range)
+
+
+def shape_of(value: object, name: str = "value") -> tuple[int | None, ...]:
+    """The static shape of an array, a list or a (symbolic) tensor."""
+    shape = getattr(value, "shape", None)
+    if shape is not None:
+        return tuple(shape)
+    if value is None or isinstance(value, (str, bytes, dict)):
+        raise TypeError(
+            f"{name}: expected an array or a tensor, got "
+            f"{type(value).__name__}"
+        )
+    try:
+        return tuple(np.shape(value))
+    except ValueError as err:  # ragged lists
+        raise TypeError(
+            f"{name}: expected an array, could not read its shape ({err})"
+        ) from None
+
+
+def same_shape(
+    name: str, value: object, other_name: str, other: object
+) -> None:
+    """Refuse ``value`` unless its shape is ``other``'s (sizes unknown in
+    a compiled step match any).
+    """
+    a, b = shape_of(value, name), shape_of(other, other_name)
+    if len(a) != len(b) or any(
+        i is not None and j is not None and i != j for i, j in zip(a, b)
+    ):
+        raise ValueError(
+            f"{name}: expected the shape of {other_name}, {b}, got {a}"
+        )
+
+
+def fits_model(
+    name: str, value: object, model: object, which: str = "inputs"
+) -> None:
+    """Refuse ``value`` whose shape differs from a Keras model's first
+    input (or first output, ``which="outputs"``) where both are known.
+
+    ``None`` sizes match any size, and a model without a fixed input
+    (subclassed) takes anything. Only static shapes are read, so symbolic
+    tensors inside a compiled step pass through.
+    """
+    one_of("which", which, ("inputs", "outputs"))
+    try:
+        tensors = getattr(model, which)
+    except (AttributeError, ValueError):
+        return
+    if not isinstance(tensors, (list, tuple)) or not tensors:
+        return
+    want, got = tuple(tensors[0].shape), shape_of(value, name)
+    if len(got) != len(want) or any(
+        a is not None and b is not None and a != b
+        for a, b in zip(got[1:], want[1:])
+    ):
+        pretty = ", ".join("any" if s is None else str(s) for s in want)
+        raise ValueError(
+            f"{name}: expected shape ({pretty}), as the model's "
+            f"{which[:-1]}, got {tuple(got)}"
+        )
+
+
+def activation(name: str, value: object) -> object:
+    """``value`` if Keras knows it as an activation (or it is None or a
+    function).
+    """
+    if value is None or callable(value):
+        return value
+    if not isinstance(value, (str, dict)):
+        raise TypeError(
+            f"{name}: expected an activation name, got "
+            f"{type(value).__name__} {_shown(value)}"
+        )
+    import keras
+
+    try:
+        keras.activations.get(value)
+    except (ValueError, TypeError):
+        raise ValueError(
+            f"{name}: unknown activation {_shown(value)} (e.g. 'relu', "
+            "'selu', 'sigmoid', 'tanh' or None)"
+        ) from None
+    return value

@@ -26,7 +26,7 @@ import keras
 import numpy as np
 
 import helpers  # noqa: F401  (pins the TensorFlow backend first)
-from helpers import metrics
+from helpers import checks, metrics
 from helpers.checks import as_array
 from helpers.data import sha256_file
 
@@ -39,6 +39,7 @@ def build_classifier(num_classes: int = 10) -> keras.Sequential:
     """Two conv blocks, a 128-unit ``features`` layer, softmax output:
     ~91 % on Fashion-MNIST.
     """
+    checks.positive_int("num_classes", num_classes, minimum=2)
     return keras.Sequential(
         [
             keras.Input((28, 28)),
@@ -77,6 +78,13 @@ class Classifier:
     record: dict[str, Any]
 
     def __post_init__(self) -> None:
+        checks.instance("model", self.model, keras.Model)
+        checks.instance("record", self.record, dict)
+        if FEATURES_LAYER not in [la.name for la in self.model.layers]:
+            raise ValueError(
+                f"model: expected a layer named {FEATURES_LAYER!r} (the "
+                "features the scores use), as build_classifier makes"
+            )
         features = self.model.get_layer(FEATURES_LAYER).output
         self._both = keras.Model(
             self.model.inputs, [self.model.outputs[0], features]
@@ -100,8 +108,10 @@ class Classifier:
         self, images: object, batch_size: int = 1000
     ) -> tuple[np.ndarray, np.ndarray]:
         """``(class probabilities, features)`` of images in [0, 1]."""
+        images = self._check(images)
+        batch_size = checks.positive_int("batch_size", batch_size)
         probs, feats = self._both.predict(
-            self._check(images), batch_size=batch_size, verbose=0
+            images, batch_size=batch_size, verbose=0
         )
         return probs, feats
 
@@ -111,6 +121,8 @@ class Classifier:
 
     def set_reference(self, images: object, name: str = "test") -> None:
         """Keep real images' features, labels and moments as a target."""
+        checks.instance("name", name, str)
+        images = self._at_least_two(images)
         probs, feats = self.predict(images)
         feats = feats.astype(np.float64)
         self._reference[name] = Reference(
@@ -120,13 +132,26 @@ class Classifier:
             np.cov(feats, rowvar=False),
         )
 
-    def reference(self, name: str = "test") -> Reference:
-        """A reference set by :meth:`set_reference`."""
+    def _at_least_two(self, images: object) -> np.ndarray:
+        images = self._check(images)
+        if len(images) < 2:
+            raise ValueError(
+                "images: need at least 2 images for the moments, "
+                f"got {len(images)}"
+            )
+        return images
+
+    def _known(self, arg: str, name: object) -> None:
+        checks.instance(arg, name, str)
         if name not in self._reference:
             raise ValueError(
-                f"reference: call set_reference(images, {name!r}) first; "
+                f"{arg}: call set_reference(images, {name!r}) first; "
                 f"have {sorted(self._reference)}"
             )
+
+    def reference(self, name: str = "test") -> Reference:
+        """A reference set by :meth:`set_reference`."""
+        self._known("name", name)
         return self._reference[name]
 
     def score(
@@ -138,6 +163,9 @@ class Classifier:
         reference's features, class coverage, class entropy (bits), the
         class histogram and the diversity within each class.
         """
+        self._known("reference", reference)
+        images = self._at_least_two(images)
+        checks.positive_int("kid_seed", kid_seed, minimum=0)
         ref = self.reference(reference)
         probs, feats = self.predict(images)
         labels = probs.argmax(axis=1)
@@ -171,6 +199,9 @@ def load_classifier(
     """Load the committed classifier (weights checked against the SHA-256
     in its record).
     """
+    if directory is not None:
+        checks.instance("directory", directory, (str, os.PathLike))
+    checks.plain_name("name", name)
     directory = Path(directory) if directory is not None else MODELS_DIR
     weights, record_path = (
         directory / f"{name}.weights.h5",
@@ -178,15 +209,24 @@ def load_classifier(
     )
     if not weights.exists() or not record_path.exists():
         raise FileNotFoundError(
-            f"{weights}: the scoring classifier is missing; make it with "
+            f"directory: {weights} is missing (the scoring classifier); "
+            "make it with "
             f"`python -m helpers.classifier --out {directory}` "
             "(needs Fashion-MNIST)"
         )
-    record = json.loads(record_path.read_text())
+    try:
+        record = json.loads(record_path.read_text())
+        checks.instance("record", record, dict)
+    except (ValueError, TypeError) as err:
+        raise ValueError(
+            f"directory: {record_path.name} is damaged ({err}); restore "
+            "it with git or remake the classifier"
+        ) from None
     actual = sha256_file(weights)
     if actual != record.get("sha256"):
         raise ValueError(
-            f"{weights}: SHA-256 {actual[:12]}... does not match its "
+            f"directory: {weights.name}: SHA-256 {actual[:12]}... does "
+            "not match its "
             f"record {str(record.get('sha256'))[:12]}...; the file is "
             "corrupted or was replaced without its record; restore it "
             "with git or remake both"
@@ -206,6 +246,12 @@ def train_classifier(
     weights + record.
     """
     from helpers import data, runtime
+
+    if directory is not None:
+        checks.instance("directory", directory, (str, os.PathLike))
+    checks.positive_int("epochs", epochs)
+    checks.positive_int("seed", seed, minimum=0)
+    checks.plain_name("name", name)
 
     runtime.seed_everything(seed)
     fashion = data.load_fashion_mnist()

@@ -105,6 +105,13 @@ class ImageData:
             raise TypeError(
                 f"name: expected a dataset name, got {self.name!r}"
             )
+        if not isinstance(self.class_names, (tuple, list)) or not all(
+            isinstance(c, str) for c in self.class_names
+        ):
+            raise TypeError(
+                "class_names: expected a tuple of strings, got "
+                f"{type(self.class_names).__name__}"
+            )
         if not self.class_names:
             raise ValueError(
                 "class_names: expected at least one class name"
@@ -180,6 +187,9 @@ def keras_cache_dir() -> Path:
 
 def sha256_file(path: Path) -> str:
     """The SHA-256 of a file, read in 1 MiB blocks, as hex."""
+    checks.instance("path", path, (str, os.PathLike))
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"path: no file at {path}")
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -196,11 +206,14 @@ def verify_cache(
     A file that is present but wrong raises :class:`DataFileError` naming
     it, the problem and the fix.
     """
+    checks.instance("dataset", dataset, str)
     if dataset not in CACHE_FILES:
         raise ValueError(
             f"dataset: expected one of {sorted(CACHE_FILES)}, "
             f"got {dataset!r}"
         )
+    if cache_dir is not None:
+        checks.instance("cache_dir", cache_dir, (str, os.PathLike))
     cache = Path(cache_dir) if cache_dir is not None else keras_cache_dir()
     missing = []
     for rel, size, sha in CACHE_FILES[dataset]:
@@ -284,6 +297,7 @@ def load_fashion_mnist(valid_size: int = VALID_SIZE) -> ImageData:
     """Fashion-MNIST (Xiao et al. 2017): 55 000 train, 5 000 validation,
     10 000 test images.
     """
+    positive_int("valid_size", valid_size)
     return _split(
         "Fashion-MNIST",
         _load_raw("fashion_mnist"),
@@ -296,4 +310,5 @@ def load_mnist(valid_size: int = VALID_SIZE) -> ImageData:
     """MNIST digits (LeCun et al.): 55 000 train, 5 000 validation, 10 000
     test images.
     """
+    positive_int("valid_size", valid_size)
     return _split("MNIST", _load_raw("mnist"), MNIST_CLASSES, valid_size)

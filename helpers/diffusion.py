@@ -67,12 +67,39 @@ def make_schedule(name: str = "linear", steps: int = 1000) -> Schedule:
     return Schedule(name, betas.astype(np.float64))
 
 
+def _step(name: str, t: object, steps: int, low: int = 0) -> int:
+    t = checks.positive_int(name, t, minimum=low)
+    if t >= steps:
+        raise ValueError(
+            f"{name}: expected a step below {steps} (the schedule's), "
+            f"got {t}"
+        )
+    return t
+
+
 def q_sample(x0, t, noise, alpha_bars):
     """``x_t`` from ``x_0``: ``sqrt(abar_t) x_0 + sqrt(1 - abar_t) noise``.
 
-    ``t`` holds one step index per image; ``alpha_bars`` is the schedule's
-    (a tensor or array of length T).
+    ``t`` holds one step index per image (or one for all); ``alpha_bars``
+    is the schedule's (a tensor or array of length T). Run eagerly, the
+    step indices and ``alpha_bars`` are checked too.
     """
+    checks.same_shape("noise", noise, "x0", x0)
+    if tf.executing_eagerly():
+        abar = checks.as_array(
+            "alpha_bars", np.asarray(alpha_bars), ndim=1
+        )
+        steps = checks.as_array(
+            "t", np.asarray(t), ndim=(0, 1), value_range=(0, len(abar) - 1)
+        )
+        if not np.all(steps == np.round(steps)):
+            raise ValueError("t: expected whole step indices")
+        n = checks.shape_of(x0, "x0")[0]
+        if steps.ndim and len(steps) not in (1, n):
+            raise ValueError(
+                f"t: expected one step per image ({n}) or one for all, "
+                f"got {len(steps)}"
+            )
     abar = ops.take(ops.convert_to_tensor(alpha_bars, "float32"), t)
     abar = ops.reshape(abar, (-1,) + (1,) * (len(x0.shape) - 1))
     return ops.sqrt(abar) * x0 + ops.sqrt(1.0 - abar) * noise
@@ -101,7 +128,26 @@ class TimestepEmbedding(L.Layer):
 
 
 def residual_block(h, emb, channels: int):
-    """Two 3x3 convolutions, the step's embedding added in between."""
+    """Two 3x3 convolutions, the step's embedding added in between.
+
+    ``h`` is (batch, height, width, channels), ``emb`` (batch, features);
+    the group norms need channel counts that are multiples of 8.
+    """
+    h_shape = checks.shape_of(h, "h")
+    emb_shape = checks.shape_of(emb, "emb")
+    if len(h_shape) != 4:
+        raise ValueError(f"h: expected a 4-D feature map, got {h_shape}")
+    if len(emb_shape) != 2:
+        raise ValueError(
+            f"emb: expected (batch, features), got {emb_shape}"
+        )
+    checks.positive_int("channels", channels)
+    for name, c in (("channels", channels), ("h", h_shape[-1])):
+        if c is not None and c % 8:
+            raise ValueError(
+                f"{name}: expected a multiple of 8 channels (the group "
+                f"norms use 8 groups), got {c}"
+            )
     skip = h if h.shape[-1] == channels else L.Conv2D(channels, 1)(h)
     h = L.Conv2D(channels, 3, padding="same")(
         L.Activation("swish")(L.GroupNormalization(groups=8)(h))
@@ -126,6 +172,19 @@ def unet(
     where label ``num_classes`` means "no label" (for guidance).
     """
     width = checks.positive_int("width", width, minimum=8)
+    if width % 4:
+        raise ValueError(
+            f"width: expected a multiple of 4 (2 * width channels go into "
+            f"8 groups), got {width}"
+        )
+    checks.positive_int("emb_dim", emb_dim, minimum=2)
+    if num_classes is not None:
+        checks.positive_int("num_classes", num_classes, minimum=2)
+        if emb_dim % 2:
+            raise ValueError(
+                f"emb_dim: expected an even size with num_classes (the "
+                f"step's sin/cos features are added), got {emb_dim}"
+            )
     x_in = keras.Input((28, 28), name="x_t")
     t_in = keras.Input((), dtype="int32", name="t")
     inputs = [x_in, t_in]
@@ -173,6 +232,11 @@ class Diffusion(keras.Model):
         seed: int | None = None,
         **kwargs: Any,
     ):
+        checks.one_of("schedule", schedule, SCHEDULES)
+        if num_classes is not None:
+            checks.positive_int("num_classes", num_classes, minimum=2)
+        if seed is not None:
+            checks.positive_int("seed", seed, minimum=0)
         super().__init__(**kwargs)
         self.network = checks.instance("network", network, keras.Model)
         self.schedule = make_schedule(schedule, steps)
@@ -220,6 +284,12 @@ class Diffusion(keras.Model):
         self.loss_tracker.update_state(loss)
         return {"loss": self.loss_tracker.result()}
 
+    def fit(self, x=None, y=None, **kwargs):
+        """``keras.Model.fit``, after checking the images (in [-1, 1])."""
+        first = checks.fit_data("x", x, self.data_range)
+        checks.fits_model("x", first, self.network)
+        return super().fit(x, y, **kwargs)
+
     def get_config(self) -> dict[str, Any]:
         config = {
             **super().get_config(),
@@ -239,6 +309,8 @@ class Diffusion(keras.Model):
 
 def predicted_noise(predict, x, t, labels, guidance, null):
     """Guided noise: ``(1 + w) eps(x, y) - w eps(x, none)``."""
+    checks.is_callable("predict", predict)
+    checks.number("guidance", guidance, low=0.0)
     n = x.shape[0]
     steps = np.full(n, t, dtype="int32")
     if labels is None:
@@ -252,6 +324,10 @@ def predicted_noise(predict, x, t, labels, guidance, null):
 
 def ddpm_step(x, eps, t, schedule, rng):
     """One ancestral step ``x_t -> x_(t-1)`` with variance ``beta_t``."""
+    checks.instance("schedule", schedule, Schedule)
+    _step("t", t, schedule.steps)
+    checks.same_shape("eps", eps, "x", x)
+    checks.instance("rng", rng, np.random.Generator)
     beta, abar = schedule.betas[t], schedule.alpha_bars[t]
     mean = (x - beta / np.sqrt(1 - abar) * eps) / np.sqrt(1 - beta)
     if t == 0:
@@ -261,6 +337,10 @@ def ddpm_step(x, eps, t, schedule, rng):
 
 def ddim_step(x, eps, t, t_prev, schedule):
     """One deterministic DDIM step ``x_t -> x_(t_prev)`` (eta = 0)."""
+    checks.instance("schedule", schedule, Schedule)
+    _step("t", t, schedule.steps)
+    _step("t_prev", t_prev, t, low=-1)
+    checks.same_shape("eps", eps, "x", x)
     abar = schedule.alpha_bars[t]
     abar_prev = schedule.alpha_bars[t_prev] if t_prev >= 0 else 1.0
     x0 = (x - np.sqrt(1 - abar) * eps) / np.sqrt(abar)
@@ -282,7 +362,8 @@ def sample(
     ``steps=None`` runs all T ancestral DDPM steps; a number runs that
     many DDIM steps, evenly spaced. ``labels`` (conditional models) with
     ``guidance`` w mixes the predictions. ``keep`` lists the step indices
-    whose ``x_t`` are returned in the dict (for pictures).
+    whose ``x_t`` (before that step) are returned in the dict, for
+    pictures.
     """
     checks.instance("model", model, Diffusion)
     n = checks.positive_int("n", n)
@@ -291,6 +372,10 @@ def sample(
     )
     schedule = model.schedule
     guidance = checks.number("guidance", guidance, low=0.0)
+    if not isinstance(keep, (tuple, list, range, set)):
+        raise TypeError(f"keep: expected a tuple of steps, got {keep!r}")
+    for i, t in enumerate(keep):
+        _step(f"keep[{i}]", t, schedule.steps)
     if labels is not None:
         if model.num_classes is None:
             raise ValueError("labels: this model is not conditional")
@@ -320,6 +405,8 @@ def sample(
     x = rng.standard_normal((n, 28, 28)).astype("float32")
     kept = {}
     for i, t in enumerate(times):
+        if t in keep:  # x_t, before the step that removes its noise
+            kept[t] = x.copy()
         eps = predicted_noise(
             run, x, t, labels, guidance, model.num_classes
         )
@@ -329,8 +416,6 @@ def sample(
             t_prev = times[i + 1] if i + 1 < len(times) else -1
             x = ddim_step(x, eps, t, t_prev, schedule)
         x = x.astype("float32")
-        if t in keep:
-            kept[t] = x.copy()
     return np.clip(x, -1, 1), kept
 
 
@@ -357,8 +442,15 @@ class DiffusionSampler(keras.Model):
         self.built = True
 
     def sample(self, n: int, seed: int, labels: Any = None) -> np.ndarray:
-        """``n`` images in [0, 1]; a conditional model draws labels."""
-        if self.num_classes is not None and labels is None:
+        """``n`` images in [0, 1]: guided samples of random classes, or,
+        with ``guidance`` 0, unconditional ones (the "no label" class)."""
+        n = checks.positive_int("n", n)
+        seed = checks.positive_int("seed", seed, minimum=0)
+        if labels is not None:
+            if self.num_classes is None:
+                raise ValueError("labels: this model is not conditional")
+            labels = checks.labels("labels", labels, self.num_classes, n)
+        if self.guidance > 0 and labels is None:
             labels = np.random.default_rng([seed, 1]).integers(
                 0, self.num_classes, n
             )

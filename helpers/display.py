@@ -30,18 +30,26 @@ def glue(
     from IPython.core.formatters import format_display_data
     from IPython.display import display as ipy_display
 
-    if (
-        not isinstance(name, str)
-        or not name.replace("_", "").replace("-", "").isalnum()
-    ):
+    if not isinstance(name, str):
+        raise TypeError(
+            f"name: expected a string, got {type(name).__name__}"
+        )
+    if not name.replace("_", "").replace("-", "").isalnum():
         raise ValueError(
             f"name: expected letters, digits, '_' or '-', got {name!r}"
         )
     if fmt is not None and not isinstance(fmt, str):
         raise TypeError(f"fmt: expected a format string, got {fmt!r}")
+    checks.boolean("display", display)
     if hasattr(value, "item") and getattr(value, "shape", None) == ():
         value = value.item()  # NumPy scalars as plain Python numbers
-    shown = fmt.format(value) if fmt is not None else value
+    try:
+        shown = fmt.format(value) if fmt is not None else value
+    except (ValueError, TypeError, IndexError, KeyError) as err:
+        raise ValueError(
+            f"fmt: {fmt!r} cannot format {type(value).__name__} "
+            f"{value!r} ({err})"
+        ) from None
     bundle, metadata = format_display_data(shown)
     prefix = "" if display else GLUE_PREFIX
     metadata["scrapbook"] = {"name": name, "mime_prefix": prefix}
@@ -54,6 +62,10 @@ def glue(
 
 def source_of(obj: Any) -> str:
     """The complete source of a public function, class or method."""
+    return _source("obj", obj)
+
+
+def _source(arg: str, obj: Any) -> str:
     name = getattr(obj, "__name__", None)
     if name is None or not (
         inspect.isfunction(obj)
@@ -61,12 +73,12 @@ def source_of(obj: Any) -> str:
         or inspect.ismethod(obj)
     ):
         raise TypeError(
-            f"obj: expected a function, class or method, got "
+            f"{arg}: expected a function, class or method, got "
             f"{type(obj).__name__}"
         )
     if name.startswith("_"):
         raise ValueError(
-            f"obj: {name} is private; a chapter shows public code only"
+            f"{arg}: {name} is private; a chapter shows public code only"
         )
     return textwrap.dedent(inspect.getsource(obj)).rstrip() + "\n"
 
@@ -77,7 +89,9 @@ def show_source(*objects: Any) -> None:
 
     if not objects:
         raise ValueError("objects: name at least one function or class")
-    text = "\n\n".join(source_of(obj) for obj in objects)
+    text = "\n\n".join(
+        _source(f"objects[{i}]", obj) for i, obj in enumerate(objects)
+    )
     display(Code(text, language="python"))
 
 
@@ -91,7 +105,12 @@ def show_gif(
     """
     from IPython.display import HTML, display
 
-    if not isinstance(data, (bytes, bytearray)) or bytes(data[:6]) not in (
+    if not isinstance(data, (bytes, bytearray)):
+        raise TypeError(
+            f"data: expected the bytes of a GIF file, got "
+            f"{type(data).__name__}"
+        )
+    if bytes(data[:6]) not in (
         b"GIF87a",
         b"GIF89a",
     ):

@@ -5,9 +5,7 @@ Goodfellow et al. (2014).
 :class:`GAN` does per batch what the lecture's loop does with three
 ``train_on_batch`` calls, as one TensorFlow graph: ``fit()`` then brings
 callbacks, checkpoints and progress output. Instead of toggling
-``trainable``, each phase names the weights it updates. Phase 1 sends the
-real and the generated half through the discriminator in one call, as the
-lecture's loop does (half the calls, the same loss). The conditional
+``trainable``, each phase names the weights it updates. The conditional
 form is :class:`helpers.cgan.ConditionalGAN`.
 """
 
@@ -95,15 +93,16 @@ class GAN(keras.Model):
         batch = ops.shape(real)[0]
         ones, zeros = ops.ones((batch, 1)), ops.zeros((batch, 1))
         size = (batch, self.codings_size)
-        # Phase 1: the discriminator, on a real and a generated half.
+        # Phase 1: the discriminator, on a real and a generated batch.
         codings = sample_codings(size, self.prior, self.seed_generator)
         fake = self.generator(codings, training=True)
-        both = ops.concatenate([real, fake], axis=0)
-        targets = ops.concatenate([ones, zeros], axis=0)
         d_weights = self.discriminator.trainable_weights
         with tf.GradientTape() as tape:
-            p_both = self.discriminator(both, training=True)
-            d_loss = self.bce(targets, p_both)
+            p_real = self.discriminator(real, training=True)
+            p_fake = self.discriminator(fake, training=True)
+            d_loss = 0.5 * (
+                self.bce(ones, p_real) + self.bce(zeros, p_fake)
+            )
         d_grads = tape.gradient(d_loss, d_weights)
         self.d_optimizer.apply_gradients(zip(d_grads, d_weights))
         # Phase 2: the generator, through the untouched discriminator.
@@ -111,23 +110,28 @@ class GAN(keras.Model):
         g_weights = self.generator.trainable_weights
         with tf.GradientTape() as tape:
             fake = self.generator(codings, training=True)
-            p_fake = self.discriminator(fake, training=True)
-            g_loss = self.bce(ones, p_fake)  # every label says "real"
+            p_fake_2 = self.discriminator(fake, training=True)
+            g_loss = self.bce(ones, p_fake_2)  # every label says "real"
         g_grads = tape.gradient(g_loss, g_weights)
         self.g_optimizer.apply_gradients(zip(g_grads, g_weights))
-        right = ops.cast((p_both > 0.5) == (targets > 0.5), "float32")
+        right = ops.mean(ops.cast(p_real > 0.5, "float32")) + ops.mean(
+            ops.cast(p_fake < 0.5, "float32")
+        )
         values = {
             "d_loss": d_loss,
             "g_loss": g_loss,
-            "d_accuracy": ops.mean(right),
+            "d_accuracy": right / 2,
         }
         for name, value in values.items():
             self.trackers[name].update_state(value)
         return {name: t.result() for name, t in self.trackers.items()}
 
     def fit(self, x=None, y=None, **kwargs):
-        """``keras.Model.fit``, after checking the images' range."""
-        checks.fit_data("x", x, self.data_range)
+        """``keras.Model.fit``, after checking the images' range and
+        shape (the generator's output's).
+        """
+        first = checks.fit_data("x", x, self.data_range)
+        checks.fits_model("x", first, self.generator, "outputs")
         return super().fit(x, y, **kwargs)
 
     def generate(self, codings: Any, batch_size: int = 1000) -> np.ndarray:

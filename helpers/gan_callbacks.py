@@ -9,6 +9,7 @@ the checkpoint folder, atomically, so a resumed training keeps them.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -38,15 +39,29 @@ class SampleHistory(keras.callbacks.Callback):
         every: int = 1,
     ):
         super().__init__()
+        checks.instance("directory", directory, (str, os.PathLike))
         checks.instance("sampler", sampler, DecoderSampler)
         self.directory, self.sampler = Path(directory), sampler
         self.codings = checks.as_array(
             "codings", codings, shape=(None, sampler.codings_size)
         )
+        if sampler.num_classes is None and labels is not None:
+            raise ValueError("labels: the sampler is not conditional")
+        if sampler.num_classes is not None:
+            if labels is None:
+                raise ValueError(
+                    "labels: the sampler is conditional; pass one label "
+                    "per coding"
+                )
+            checks.labels(
+                "labels", labels, sampler.num_classes, len(self.codings)
+            )
         self.labels = labels
         self.every = checks.positive_int("every", every)
 
     def save(self, epoch: int) -> None:
+        """Decode the codings; keep them as the grid of ``epoch``."""
+        epoch = checks.positive_int("epoch", epoch, minimum=0)
         images = self.sampler.decode(self.codings, self.labels)
         self.directory.mkdir(parents=True, exist_ok=True)
         name = f"samples-epoch-{epoch:04d}.npy"
@@ -65,6 +80,7 @@ class SampleHistory(keras.callbacks.Callback):
     @staticmethod
     def load(directory: str | Path) -> dict[int, np.ndarray]:
         """``{epoch: images in [0, 1]}`` for each grid in ``directory``."""
+        checks.instance("directory", directory, (str, os.PathLike))
         out = {}
         for f in sorted(Path(directory).glob("samples-epoch-*.npy")):
             try:
@@ -95,6 +111,7 @@ class ScoreHistory(keras.callbacks.Callback):
         seed: int = 0,
     ):
         super().__init__()
+        checks.instance("directory", directory, (str, os.PathLike))
         self.score = checks.is_callable("score", score)
         self.sampler = checks.instance("sampler", sampler, DecoderSampler)
         self.n = checks.positive_int("n", n)
@@ -119,6 +136,7 @@ class ScoreHistory(keras.callbacks.Callback):
     @staticmethod
     def load(directory: str | Path) -> dict[int, dict[str, Any]]:
         """``{epoch: {name: list}}`` of the arrays scored so far."""
+        checks.instance("directory", directory, (str, os.PathLike))
         path = Path(directory) / "scores.json"
         if not path.exists():
             return {}

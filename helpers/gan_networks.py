@@ -60,6 +60,7 @@ def dense_discriminator(
     """
     h, w = _image_shape(image_shape)
     checks.boolean("minibatch_std", minibatch_std)
+    checks.activation("output_activation", output_activation)
     std = [MinibatchStdDev()] if minibatch_std else []
     return keras.Sequential(
         [
@@ -149,6 +150,7 @@ def dcgan_discriminator(
     checks.positive_int("width", width)
     checks.boolean("batch_norm", batch_norm)
     checks.one_of("activation", activation, ("leaky_relu", "relu"))
+    checks.activation("output_activation", output_activation)
 
     def act():
         return L.LeakyReLU(0.2) if activation == "leaky_relu" else L.ReLU()
@@ -178,7 +180,11 @@ def dcgan_discriminator(
         kernel_initializer=dcgan_init(),
     )(h)
     h = act()(L.BatchNormalization()(h) if batch_norm else h)
+    # float32 at the output, also under a mixed-precision policy
     out = L.Dense(
-        1, activation=output_activation, kernel_initializer=dcgan_init()
+        1,
+        activation=output_activation,
+        dtype="float32",
+        kernel_initializer=dcgan_init(),
     )(L.Flatten()(h))
     return keras.Model(inputs if num_classes else images, out, name=name)

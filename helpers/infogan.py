@@ -38,8 +38,20 @@ def sample_info_codes(
 
     ``inputs`` is ``[noise | one-hot category | continuous]``; noise from
     N(0, 1), continuous codes from U(-1, 1), categories uniform unless
-    given (one per row).
+    given (one per row). Sizes are checked where known (inside a compiled
+    step ``n`` is a tensor).
     """
+    if not hasattr(n, "shape"):
+        checks.positive_int("n", n)
+    checks.positive_int("noise", noise)
+    checks.positive_int("n_cat", n_cat, minimum=2)
+    checks.positive_int("n_cont", n_cont, minimum=0)
+    if seed is not None and not isinstance(
+        seed, keras.random.SeedGenerator
+    ):
+        checks.positive_int("seed", seed, minimum=0)
+    if categories is not None and tf.executing_eagerly():
+        checks.labels("categories", np.asarray(categories), n_cat, n)
     if categories is None:
         categories = keras.random.randint((n,), 0, n_cat, seed=seed)
     z = keras.random.normal((n, noise), seed=seed)
@@ -59,7 +71,7 @@ def infogan_discriminator(
     """
     checks.positive_int("width", width)
     checks.positive_int("n_cat", n_cat, minimum=2)
-    checks.positive_int("n_cont", n_cont, minimum=0)
+    checks.positive_int("n_cont", n_cont)
     images = keras.Input((28, 28), name="images")
     h = L.Reshape((28, 28, 1))(images)
     h = L.Conv2D(
@@ -92,10 +104,12 @@ def infogan_discriminator(
 class InfoGAN(keras.Model):
     """Generator and a two-headed discriminator, with the information term.
 
-    Phase 1 trains the discriminator's real/fake head; phase 2 trains the
-    generator *and* the Q head on the GAN loss plus ``info_weight`` times
-    the codes' negative log-likelihood (cross-entropy for the category,
-    half the squared error for the continuous codes).
+    As in Chen et al.'s code, the information loss ``L_I`` (the codes'
+    negative log-likelihood under Q: cross-entropy for the category, half
+    the squared error for the continuous codes, on generated images) joins
+    both players' losses: phase 1 trains the whole discriminator, body and
+    both heads, on the GAN loss plus ``info_weight * L_I``; phase 2 trains
+    the generator on its GAN loss plus ``info_weight * L_I``.
     """
 
     data_range = (-1.0, 1.0)
@@ -111,6 +125,10 @@ class InfoGAN(keras.Model):
         seed: int | None = None,
         **kwargs: Any,
     ):
+        checks.instance("generator", generator, keras.Model)
+        checks.instance("discriminator", discriminator, keras.Model)
+        if seed is not None:
+            checks.positive_int("seed", seed, minimum=0)
         super().__init__(**kwargs)
         self.generator, self.discriminator = generator, discriminator
         self.noise = checks.positive_int("noise", noise)
@@ -143,72 +161,73 @@ class InfoGAN(keras.Model):
 
         self.d_optimizer = d_optimizer or adam()
         self.g_optimizer = g_optimizer or adam()
+        for name in ("d_optimizer", "g_optimizer"):
+            checks.instance(
+                name, getattr(self, name), keras.optimizers.Optimizer
+            )
         super().compile(optimizer=self.g_optimizer, **kwargs)
-        self.d_optimizer.build(self.real_fake_weights())
-        self.g_optimizer.build(self.generator_and_q_weights())
+        self.d_optimizer.build(self.discriminator.trainable_variables)
+        self.g_optimizer.build(self.generator.trainable_variables)
 
     @property
     def metrics(self):
         return list(self.trackers.values())
 
-    def real_fake_weights(self):
-        """The discriminator's weights, without the Q head."""
-        return [
-            w
-            for w in self.discriminator.trainable_weights
-            if not w.path.split("/")[-2].startswith("q_")
-        ]
-
-    def generator_and_q_weights(self):
-        """The generator's weights and the Q head's."""
-        q = [
-            w
-            for w in self.discriminator.trainable_weights
-            if w.path.split("/")[-2].startswith("q_")
-        ]
-        return self.generator.trainable_weights + q
-
     def call(self, inputs, training=False):
         return self.generator(inputs, training=training)
+
+    def fit(self, x=None, y=None, **kwargs):
+        """``keras.Model.fit``, after checking the images (in [-1, 1])."""
+        first = checks.fit_data("x", x, self.data_range)
+        checks.fits_model("x", first, self.generator, "outputs")
+        return super().fit(x, y, **kwargs)
+
+    def information_loss(self, q_cat, q_cont, cat, cont):
+        """The codes' negative log-likelihood under Q (up to constants)."""
+        squared = ops.sum(ops.square(q_cont - cont), axis=-1)
+        return self.cce(cat, q_cat) + 0.5 * ops.mean(squared)
 
     def train_step(self, real):
         batch = ops.shape(real)[0]
         ones, zeros = ops.ones((batch, 1)), ops.zeros((batch, 1))
-        # Phase 1: the real/fake head, on a real and a generated batch.
-        inputs, _, _ = sample_info_codes(
-            batch, self.noise, self.n_cat, self.n_cont, self.seed_generator
+        n, k, m = self.noise, self.n_cat, self.n_cont
+        # Phase 1: the discriminator and Q, on a real and a fake batch.
+        inputs, cat, cont = sample_info_codes(
+            batch, n, k, m, self.seed_generator
         )
         fake = self.generator(inputs, training=True)
-        d_weights = self.real_fake_weights()
+        d_weights = self.discriminator.trainable_weights
         with tf.GradientTape() as tape:
             p_real = self.discriminator(real, training=True)[0]
-            p_fake = self.discriminator(fake, training=True)[0]
+            p_fake, q_cat, q_cont = self.discriminator(fake, training=True)
             d_loss = 0.5 * (
                 self.bce(ones, p_real) + self.bce(zeros, p_fake)
             )
-        grads = tape.gradient(d_loss, d_weights)
+            info = self.information_loss(q_cat, q_cont, cat, cont)
+            total = d_loss + self.info_weight * info
+        grads = tape.gradient(total, d_weights)
         self.d_optimizer.apply_gradients(zip(grads, d_weights))
-        # Phase 2: the generator and Q: fool D, keep the codes readable.
+        # Phase 2: the generator: fool D, and keep the codes readable.
         inputs, cat, cont = sample_info_codes(
-            batch, self.noise, self.n_cat, self.n_cont, self.seed_generator
+            batch, n, k, m, self.seed_generator
         )
-        g_weights = self.generator_and_q_weights()
+        g_weights = self.generator.trainable_weights
         with tf.GradientTape() as tape:
             fake = self.generator(inputs, training=True)
             p_fake, q_cat, q_cont = self.discriminator(fake, training=True)
             g_loss = self.bce(ones, p_fake)
-            info = self.cce(cat, q_cat) + 0.5 * ops.mean(
-                ops.sum(ops.square(q_cont - cont), axis=-1)
-            )
+            info = self.information_loss(q_cat, q_cont, cat, cont)
             total = g_loss + self.info_weight * info
         grads = tape.gradient(total, g_weights)
         self.g_optimizer.apply_gradients(zip(grads, g_weights))
-        hit = ops.cast(ops.argmax(q_cat, axis=-1) == cat, "float32")
+        hit = ops.cast(ops.argmax(q_cat, axis=-1), "int32") == ops.cast(
+            cat, "int32"
+        )
         values = {
             "d_loss": d_loss,
             "g_loss": g_loss,
             "info_loss": info,
-            "q_accuracy": ops.mean(hit),
+            "q_accuracy": ops.mean(ops.cast(hit, "float32")),
         }
         for name, value in values.items():
             self.trackers[name].update_state(value)
@@ -222,6 +241,7 @@ class InfoGAN(keras.Model):
         cont = checks.as_array(
             "continuous", continuous, shape=(len(cat), self.n_cont)
         )
+        seed = checks.positive_int("seed", seed, minimum=0)
         z = np.random.default_rng(seed).standard_normal(
             (len(cat), self.noise)
         )
@@ -263,6 +283,8 @@ def code_class_agreement(
     """
     from scipy.optimize import linear_sum_assignment
 
+    checks.positive_int("n_cat", n_cat, minimum=2)
+    checks.positive_int("num_classes", num_classes, minimum=2)
     c = checks.labels("codes", codes, n_cat)
     y = checks.labels("classes", classes, num_classes, len(c))
     joint = np.zeros((n_cat, num_classes))
@@ -294,6 +316,14 @@ class InfoCodesSampler(DecoderSampler):
     ):
         kwargs.setdefault("output_range", (-1.0, 1.0))
         super().__init__(network, **kwargs)
+        checks.positive_int("noise", noise)
+        checks.positive_int("n_cat", n_cat, minimum=2)
+        checks.positive_int("n_cont", n_cont, minimum=0)
+        if noise + n_cat + n_cont != self.codings_size:
+            raise ValueError(
+                f"network: expected {noise + n_cat + n_cont} inputs "
+                f"(noise + n_cat + n_cont), got {self.codings_size}"
+            )
         self.noise, self.n_cat, self.n_cont = noise, n_cat, n_cont
 
     def codings(self, n: int, seed: int) -> np.ndarray:

@@ -22,7 +22,7 @@ class TiedReference:
     """
 
     def __init__(self, layer: keras.layers.Layer):
-        self.layer = layer
+        self.layer = checks.instance("layer", layer, keras.layers.Layer)
 
 
 class DenseTranspose(keras.layers.Layer):
@@ -44,6 +44,7 @@ class DenseTranspose(keras.layers.Layer):
     ):
         super().__init__(**kwargs)
         checks.instance("dense", dense, keras.layers.Dense)
+        checks.activation("activation", activation)
         self.tied = TiedReference(dense)
         self.activation = keras.activations.get(activation)
 
@@ -82,33 +83,27 @@ class DenseTranspose(keras.layers.Layer):
 
 @keras.saving.register_keras_serializable(package="helpers")
 class MinibatchStdDev(keras.layers.Layer):
-    """Append one feature to each example: its group's mean std.
+    """Append one feature to each example: the batch's mean std.
 
     A discriminator that sees single examples cannot tell a generator that
     makes one good image from one that makes all kinds; with this feature
     it sees how *varied* a batch is, and a collapsed generator's batches
     stand out (minibatch discrimination, Salimans et al. 2016, in the
-    simple form of Karras et al. 2018). The batch is cut into groups of
-    ``group_size`` consecutive examples, each with its own statistic, so
-    a real and a fake half sent through together never share one.
+    simple form of Karras et al. 2018). Real and fake batches must go
+    through it separately, as :class:`helpers.gan.GAN` sends them.
     """
 
-    def __init__(self, group_size: int = 16, **kwargs: Any):
-        super().__init__(**kwargs)
-        self.group_size = checks.positive_int(
-            "group_size", group_size, minimum=2
-        )
-
     def call(self, inputs):
-        features = ops.shape(inputs)[-1]
-        groups = ops.reshape(inputs, (-1, self.group_size, features))
-        spread = ops.mean(ops.std(groups, axis=1), axis=-1)  # per group
-        per_example = ops.repeat(spread, self.group_size)[:, None]
-        return ops.concatenate([inputs, per_example], axis=-1)
+        if len(inputs.shape) != 2:
+            raise ValueError(
+                f"inputs: expected (batch, features), got shape "
+                f"{tuple(inputs.shape)}"
+            )
+        variance = ops.var(inputs, axis=0)  # per feature, over the batch
+        spread = ops.mean(ops.sqrt(variance + 1e-8))  # one number
+        feature = ops.ones_like(inputs[..., :1]) * spread
+        return ops.concatenate([inputs, feature], axis=-1)
 
     def compute_output_shape(self, input_shape):
         last = input_shape[-1]
         return (*input_shape[:-1], None if last is None else last + 1)
-
-    def get_config(self) -> dict[str, Any]:
-        return {**super().get_config(), "group_size": self.group_size}

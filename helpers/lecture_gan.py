@@ -17,7 +17,7 @@ from keras import ops
 
 import helpers  # noqa: F401  (pins the TensorFlow backend first)
 from helpers import checks
-from helpers.priors import sample_codings
+from helpers.priors import PRIORS, sample_codings
 
 
 def two_phase_step(
@@ -35,7 +35,19 @@ def two_phase_step(
     compiled; ``real`` holds images in [0, 1]. ``on_phase(1)`` and
     ``on_phase(2)`` are called after each phase, for checks.
     """
+    for name, model in (
+        ("generator", generator),
+        ("discriminator", discriminator),
+        ("gan", gan),
+    ):
+        checks.instance(name, model, keras.Model)
     real = checks.images("real", real)
+    checks.fits_model("real", real, generator, "outputs")
+    checks.one_of("prior", prior, PRIORS)
+    if rng is not None:
+        checks.instance("rng", rng, np.random.Generator)
+    if on_phase is not None:
+        checks.is_callable("on_phase", on_phase)
     rng = rng or np.random.default_rng()
     n, size = len(real), generator.input_shape[-1]
 
@@ -72,6 +84,10 @@ def two_phase_epoch(
 ) -> dict[str, float]:
     """One epoch of :func:`two_phase_step`; each phase's mean loss."""
     images = checks.images("images", images)
+    checks.fits_model("images", images, generator, "outputs")
+    checks.one_of("prior", prior, PRIORS)
+    if rng is not None:
+        checks.instance("rng", rng, np.random.Generator)
     batch_size = checks.positive_int("batch_size", batch_size)
     if batch_size > len(images):
         raise ValueError(
@@ -107,14 +123,18 @@ def weight_change(
     """
     checks.instance("model", model, keras.Model)
     now = model.get_weights()
-    if not isinstance(before, (list, tuple)) or len(before) != len(now):
-        raise ValueError(
-            f"before: expected a snapshot of {len(now)} weight arrays "
+    if not now:
+        raise ValueError("model: it has no weights to compare")
+    if not isinstance(before, (list, tuple)):
+        raise TypeError(
+            f"before: expected a list of weight arrays "
             f"(model.get_weights()), got {type(before).__name__}"
         )
+    if len(before) != len(now):
+        raise ValueError(
+            f"before: expected a snapshot of {len(now)} weight arrays "
+            f"(model.get_weights()), got {len(before)}"
+        )
     for i, (a, b) in enumerate(zip(now, before)):
-        if np.shape(b) != a.shape:
-            raise ValueError(
-                f"before[{i}]: expected shape {a.shape}, got {np.shape(b)}"
-            )
+        checks.as_array(f"before[{i}]", b, shape=a.shape, allow_empty=True)
     return float(max(np.max(np.abs(a - b)) for a, b in zip(now, before)))

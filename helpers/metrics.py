@@ -130,7 +130,14 @@ def frechet_distance_from_moments(
 
 
 def mmd2_unbiased(x: np.ndarray, y: np.ndarray) -> float:
-    """Unbiased squared MMD with the cubic kernel ``(x·y / d + 1)³``."""
+    """Unbiased squared MMD with the cubic kernel ``(x·y / d + 1)³``.
+
+    ``x`` and ``y`` are feature rows, at least 2 each.
+    """
+    for name, rows in (("x", x), ("y", y)):
+        _features(name, rows)  # numbers, 2-D, at least 2 rows
+    x, y = np.asarray(x), np.asarray(y)
+    _same_width(x, y, "y")
     d = x.shape[1]
     k_xx = (x @ x.T / d + 1.0) ** 3
     k_yy = (y @ y.T / d + 1.0) ** 3
@@ -237,6 +244,7 @@ def within_class_diversity(
     *within* a class (which class coverage cannot see). Returns
     ``{"ratio": mean over classes, "per_class": {class: ratio}}``.
     """
+    num_classes = positive_int("num_classes", num_classes)
     f = _features("features", features)
     r = _features("reference_features", reference_features)
     _same_width(f, r, "reference_features")

@@ -15,6 +15,7 @@ from typing import Any
 import matplotlib.pyplot as plt
 import numpy as np
 
+from helpers import checks
 from helpers.checks import as_array, positive_int, same_length
 
 
@@ -29,6 +30,7 @@ def as_images(
     must lie in ``value_range`` (use ``(-1, 1)`` for tanh outputs); they
     are rescaled to [0, 1] for display.
     """
+    value_range = checks.value_range("value_range", value_range)
     arr = as_array(
         name, images, ndim=(2, 3, 4), value_range=value_range
     ).astype(np.float32)
@@ -71,6 +73,14 @@ def image_grid(
     """
     imgs = as_images("images", images, value_range)
     ncols = positive_int("ncols", ncols)
+    size = checks.number("size", size, low=0.0, low_open=True)
+    if titles is not None and (
+        isinstance(titles, str) or not hasattr(titles, "__len__")
+    ):
+        raise TypeError(
+            "titles: expected a list of strings, got "
+            f"{type(titles).__name__}"
+        )
     if titles is not None and len(titles) != len(imgs):
         raise ValueError(
             f"titles: expected {len(imgs)} titles (one per image), "
@@ -110,7 +120,12 @@ def image_rows(
     the same image shape).
     """
     n = positive_int("n", n)
-    if not isinstance(rows, Mapping) or not rows:
+    if not isinstance(rows, Mapping):
+        raise TypeError(
+            "rows: expected a non-empty dict of {label: images}, got "
+            f"{type(rows).__name__}"
+        )
+    if not rows:
         raise ValueError(
             "rows: expected a non-empty dict of {label: images}"
         )
@@ -156,8 +171,17 @@ def reconstruction_rows(
         else {"reconstruction": reconstructions}
     )
     rows = {"original": originals, **recs}
+    names = ["originals"] + [
+        f"reconstructions[{k!r}]"
+        if recs is reconstructions
+        else "reconstructions"
+        for k in recs
+    ]
     same_length(
-        **{f"row{i}": np.asarray(v) for i, v in enumerate(rows.values())}
+        **{
+            name: as_array(name, v)
+            for name, v in zip(names, rows.values())
+        }
     )
     return image_rows(rows, n=n, value_range=value_range)
 
@@ -167,7 +191,12 @@ def _history_dict(history: Any) -> dict[str, list[float]]:
     :class:`helpers.training.TrainingLog` or a plain dict.
     """
     data = getattr(history, "history", history)
-    if not isinstance(data, Mapping) or not data:
+    if not isinstance(data, Mapping):
+        raise TypeError(
+            "history: expected a Keras History, a TrainingLog or a dict "
+            f"of metric lists, got {type(history).__name__}"
+        )
+    if not data:
         raise ValueError(
             "history: expected a Keras History, a TrainingLog or a "
             "non-empty dict of metric lists"
@@ -186,6 +215,11 @@ def learning_curves(
     colour).
     """
     data = _history_dict(history)
+    checks.boolean("logy", logy)
+    if ax is not None:
+        checks.instance("ax", ax, plt.Axes)
+    if isinstance(keys, str):
+        raise TypeError(f"keys: expected a list of names, got {keys!r}")
     if keys is None:
         keys = [
             k
@@ -236,8 +270,11 @@ def latent_scatter(
         raise ValueError(
             f"codes: expected shape (n, 2), got {codes.shape}"
         )
-    labels = as_array("labels", labels, ndim=1).astype(int)
+    labels = checks.labels("labels", labels)
     same_length(codes=codes, labels=labels)
+    s = checks.number("s", s, low=0.0, low_open=True)
+    if ax is not None:
+        checks.instance("ax", ax, plt.Axes)
     n_classes = int(labels.max()) + 1
     if class_names is not None and len(class_names) < n_classes:
         raise ValueError(
@@ -279,21 +316,39 @@ def class_heatmap(
     white is a class the generator stopped making: mode collapse, seen
     over training.
     """
-    if not isinstance(histograms, Mapping) or not histograms:
+    if not isinstance(histograms, Mapping):
+        raise TypeError(
+            "histograms: expected a dict of {epoch: class counts}, got "
+            f"{type(histograms).__name__}"
+        )
+    if not histograms:
         raise ValueError(
             "histograms: expected a non-empty dict of "
             "{epoch: class counts}"
         )
+    if ax is not None:
+        checks.instance("ax", ax, plt.Axes)
+    if not isinstance(class_names, (tuple, list)) or not all(
+        isinstance(c, str) for c in class_names
+    ):
+        raise TypeError(
+            "class_names: expected a list of strings, got "
+            f"{type(class_names).__name__}"
+        )
     epochs = sorted(histograms)
+    for e in epochs:
+        got = as_array(
+            f"histograms[{e!r}]", histograms[e], value_range=(0.0, np.inf)
+        ).shape
+        if got != (len(class_names),):
+            raise ValueError(
+                f"histograms: expected {len(class_names)} counts per "
+                f"epoch (one per class name), got shape {got} at epoch "
+                f"{e!r}"
+            )
     counts = np.array(
         [np.asarray(histograms[e], dtype=float) for e in epochs]
     )
-    if counts.ndim != 2 or counts.shape[1] != len(class_names):
-        raise ValueError(
-            f"histograms: expected {len(class_names)} counts per epoch "
-            "(one per class name), "
-            f"got shape {counts.shape}"
-        )
     shares = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1)
     if ax is None:
         _, ax = plt.subplots(figsize=(6.5, 0.25 * len(epochs) + 1.6))
@@ -344,7 +399,12 @@ def progression_gif(
 
     from PIL import Image, ImageDraw
 
-    if not isinstance(grids, Mapping) or not grids:
+    if not isinstance(grids, Mapping):
+        raise TypeError(
+            "grids: expected a dict of {epoch: images}, got "
+            f"{type(grids).__name__}"
+        )
+    if not grids:
         raise ValueError(
             "grids: expected a non-empty dict of {epoch: images}"
         )
@@ -352,6 +412,7 @@ def progression_gif(
         positive_int("ncols", ncols),
         positive_int("scale", scale),
     )
+    positive_int("ms_per_frame", ms_per_frame)
     frames = []
     for epoch in sorted(grids):
         imgs = as_images(f"grids[{epoch}]", grids[epoch])

@@ -39,6 +39,10 @@ def sample_codings(
     for i, size in enumerate(shape):
         if not hasattr(size, "shape"):  # a tensor inside a compiled step
             checks.positive_int(f"shape[{i}]", size)
+    if seed is not None and not isinstance(
+        seed, keras.random.SeedGenerator
+    ):
+        checks.positive_int("seed", seed, minimum=0)
     if prior == "normal":
         return keras.random.normal(shape, seed=seed)
     if prior == "weibull":

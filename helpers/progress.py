@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Mapping
 
 import keras
+
+from helpers import checks
 
 EXECUTED_ENV = "AEGAN_EXECUTED"
 WIDTH = 74  # characters per printed line: the book's code column
@@ -34,6 +37,18 @@ def epoch_line(
     label: str, epoch: int, epochs: int, logs: dict, seconds: float
 ) -> str:
     """``label e/E  key value ...  12.3 s``, wrapped at :data:`WIDTH`."""
+    checks.instance("label", label, str)
+    checks.positive_int("epoch", epoch, minimum=0)
+    checks.positive_int("epochs", epochs)
+    checks.instance("logs", logs, Mapping)
+    for key, v in logs.items():
+        try:
+            float(v)
+        except (TypeError, ValueError):
+            raise TypeError(
+                f"logs: {key!r} is not a number, got {type(v).__name__}"
+            ) from None
+    checks.number("seconds", seconds)
     words = [f"{key} {_fmt(float(v))}" for key, v in logs.items()]
     head = f"{label} {epoch}/{epochs}"
     lines, line = [], head
@@ -59,6 +74,12 @@ class Progress(keras.callbacks.Callback):
         live: bool | None = None,
     ):
         super().__init__()
+        checks.instance("label", label, str)
+        checks.positive_int("epochs", epochs)
+        checks.positive_int("steps_per_epoch", steps_per_epoch)
+        checks.positive_int("initial_epoch", initial_epoch, minimum=0)
+        if live is not None:
+            checks.boolean("live", live)
         self.label, self.epochs = label, epochs
         self.steps = steps_per_epoch
         self.initial_epoch = initial_epoch

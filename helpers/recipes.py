@@ -21,7 +21,12 @@ import helpers  # noqa: F401  (pins the TensorFlow backend first)
 from helpers import checks, data, store
 from helpers.autoencoders import stacked_autoencoder
 from helpers.cgan import ConditionalGAN
-from helpers.diffusion import Diffusion, DiffusionSampler, unet
+from helpers.diffusion import (
+    SCHEDULES,
+    Diffusion,
+    DiffusionSampler,
+    unet,
+)
 from helpers.gan import GAN
 from helpers.gan_networks import (
     dcgan_discriminator,
@@ -35,6 +40,7 @@ from helpers.infogan import (
     infogan_discriminator,
 )
 from helpers.priors import PRIORS
+from helpers.runtime import Run
 from helpers.samplers import DecoderSampler, gaussian_sampler
 from helpers.vae import (
     VAE,
@@ -84,6 +90,17 @@ class Recipe:
         ``callbacks`` may be a function of ``(checkpoint folder, sampler)``
         for callbacks that watch the model and keep files beside it.
         """
+        checks.instance("run", run, Run)
+        if not callable(callbacks):
+            if not isinstance(callbacks, (list, tuple)):
+                raise TypeError(
+                    "callbacks: expected a list of callbacks or a "
+                    f"function, got {type(callbacks).__name__}"
+                )
+            for i, cb in enumerate(callbacks):
+                checks.instance(
+                    f"callbacks[{i}]", cb, keras.callbacks.Callback
+                )
         keras.utils.set_random_seed(self.seed)
         model = self.build()
         d = self.data()
@@ -112,6 +129,11 @@ class Recipe:
     ) -> store.StoreEntry:
         """Put the trained model's sampler in the store, with a record."""
         from helpers.signature import digest
+        from helpers.training import TrainingLog
+
+        checks.instance("model", model, keras.Model)
+        checks.instance("log", log, TrainingLog)
+        checks.instance("run", run, Run)
 
         info = store.EntryInfo(
             name=self.name,
@@ -256,6 +278,11 @@ def lecture_gan(
     checks.boolean("minibatch_std", minibatch_std)
     checks.positive_int("codings_size", codings_size)
     _sizes(epochs, batch_size, n_train, seed)
+    if minibatch_std and batch_size % 16:
+        raise ValueError(
+            f"batch_size: expected a multiple of 16 (the minibatch std's "
+            f"group size) with minibatch_std, got {batch_size}"
+        )
     tag = f"gan_{prior}" + ("_mbstd" if minibatch_std else "")
 
     def build():
@@ -447,6 +474,9 @@ def infogan(
 ) -> Recipe:
     """Chapter 9's InfoGAN: DCGAN networks, a Q head, Adam 2e-4."""
     checks.positive_int("width", width)
+    checks.positive_int("noise", noise)
+    checks.positive_int("n_cat", n_cat, minimum=2)
+    checks.positive_int("n_cont", n_cont)
     _sizes(epochs, batch_size, n_train, seed)
 
     def build():
@@ -491,14 +521,19 @@ def diffusion(
     seed: int = 0,
     ddim_steps: int = 50,
     guidance: float = 0.0,
+    steps: int = 1000,
 ) -> Recipe:
     """Chapter 10's class-conditional diffusion model (guidance-ready).
 
-    The sampler stored for the scoreboard runs ``ddim_steps`` DDIM steps;
-    with ``guidance`` > 0 it is the guided model, with 0 unconditional.
+    One training serves two store entries: the sampler with ``guidance``
+    0 draws unconditionally (the "no label" class), with ``guidance`` > 0
+    it draws guided samples of random classes; both run ``ddim_steps``
+    DDIM steps of a ``steps``-step process.
     """
+    checks.one_of("schedule", schedule, SCHEDULES)
     checks.positive_int("width", width)
     checks.positive_int("ddim_steps", ddim_steps)
+    checks.positive_int("steps", steps, minimum=2)
     guidance = checks.number("guidance", guidance, low=0.0)
     _sizes(epochs, batch_size, n_train, seed)
 
@@ -506,6 +541,7 @@ def diffusion(
         model = Diffusion(
             unet(width, num_classes=10),
             schedule,
+            steps,
             num_classes=10,
             seed=seed,
             name="diffusion",
@@ -519,19 +555,16 @@ def diffusion(
 
     def to_sampler(model):
         return DiffusionSampler(
-            model.network,
-            schedule,
-            model.schedule.steps,
-            10,
-            ddim_steps,
-            guidance,
+            model.network, schedule, steps, 10, ddim_steps, guidance
         )
 
+    tag = f"diffusion_{schedule}"
     title = f"diffusion ({schedule})"
     if guidance:
         title += f", guided w={guidance:g}"
+    name = f"{tag}_w{guidance:g}" if guidance else tag
     return Recipe(
-        f"diffusion_{schedule}-s{seed}",
+        f"{name}-s{seed}",
         title,
         "10",
         build,
@@ -544,6 +577,10 @@ def diffusion(
             "kind": "diffusion",
             "schedule": schedule,
             "width": width,
+            "steps": steps,
             "n_train": n_train,
+            "ddim_steps": ddim_steps,
+            "guidance": guidance,
         },
+        checkpoint=f"{tag}-s{seed}",
     )

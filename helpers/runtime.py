@@ -47,7 +47,7 @@ def accelerators() -> list[str]:
 def select_profile(requested: str | None = "auto") -> tuple[str, str]:
     """``(profile, where it came from)``; see the module doc for order."""
     if requested not in (None, "auto"):
-        checks.one_of("PROFILE", requested, (*PROFILES, "auto"))
+        checks.one_of("requested", requested, (*PROFILES, "auto"))
         return str(requested), "parameter"
     env = os.environ.get(PROFILE_ENV, "").strip()
     if env and env != "auto":
@@ -94,8 +94,9 @@ def seed_everything(seed: int, deterministic: bool = True) -> None:
     import tensorflow as tf
 
     seed = checks.positive_int("seed", seed, minimum=0)
+    deterministic = checks.boolean("deterministic", deterministic)
     keras.utils.set_random_seed(seed)
-    if checks.boolean("deterministic", deterministic):
+    if deterministic:
         tf.config.experimental.enable_op_determinism()
 
 
@@ -139,6 +140,12 @@ class Run:
     seed: int
     changes: dict[str, Any]
     started: float = field(default_factory=time.time)
+
+    def __post_init__(self) -> None:
+        checks.one_of("profile", self.profile, PROFILES)
+        checks.instance("source", self.source, str)
+        checks.positive_int("seed", self.seed, minimum=0)
+        checks.instance("changes", self.changes, dict)
 
     def __str__(self) -> str:
         sizes = ", ".join(f"{k}={v}" for k, v in self.changes.items())
@@ -184,14 +191,16 @@ class Run:
         ``seed`` (the run's by default), ``early_stopping`` and any extra
         ``settings``. Returns the :class:`helpers.training.TrainingLog`.
         """
+        import keras
+
         from helpers import signature, training
 
+        checks.instance("model", model, keras.Model)
         checks.plain_name("name", name)
         seed = self.seed if seed is None else seed
         parts = x if isinstance(x, (tuple, list)) else (x,)
         arrays = [*parts, *(() if y is None else (y,))]
-        for i, part in enumerate(arrays):
-            checks.as_array(f"x[{i}]" if i < len(parts) else "y", part)
+        training.training_arrays(x, y, getattr(model, "data_range", None))
         sig = signature.training_signature(
             model,
             arrays,
@@ -249,6 +258,9 @@ def start(
     globals(), PROFILE, SEED, smoke=dict(EPOCHS=1), cpu=dict(EPOCHS=10))``.
     The *gpu* profile keeps the cell's values.
     """
+    checks.instance("namespace", namespace, dict)
+    checks.one_of("profile", profile, (*PROFILES, "auto", None))
+    checks.positive_int("seed", seed, minimum=0)
     chosen, source = select_profile(profile)
     changes = apply_profile(namespace, chosen, overrides)
     namespace["PROFILE"] = chosen

@@ -75,6 +75,18 @@ class DecoderSampler(keras.Model):
                     f"cov: expected shape ({k},) or ({k}, {k}), "
                     f"got {self.cov.shape}"
                 )
+            c = self.cov
+            tol = 1e-6 * max(1.0, float(np.abs(c).max()))
+            if c.ndim == 2 and not np.allclose(
+                c, c.T, rtol=1e-6, atol=1e-9
+            ):
+                raise ValueError("cov: a covariance must be symmetric")
+            low = c.min() if c.ndim == 1 else np.linalg.eigvalsh(c).min()
+            if low < -tol:
+                raise ValueError(
+                    "cov: a covariance must be positive semi-definite "
+                    f"(smallest eigenvalue or variance {low:.3g})"
+                )
         self.num_classes = num_classes
         self.class_probs = None
         if num_classes is not None:
@@ -124,6 +136,8 @@ class DecoderSampler(keras.Model):
             "codings", codings, shape=(None, self.codings_size)
         )
         inputs = z.astype("float32")
+        if self.num_classes is None and labels is not None:
+            raise ValueError("labels: this model is not conditional")
         if self.num_classes is not None:
             if labels is None:
                 raise ValueError("labels: this model is conditional")
@@ -134,6 +148,8 @@ class DecoderSampler(keras.Model):
 
     def sample(self, n: int, seed: int, labels: Any = None) -> np.ndarray:
         """``n`` new images in [0, 1] (labels drawn if conditional)."""
+        if self.num_classes is None and labels is not None:
+            raise ValueError("labels: this model is not conditional")
         z = self.codings(n, seed)
         if self.num_classes is not None and labels is None:
             rng = np.random.default_rng([seed, 1])
@@ -180,6 +196,13 @@ def gaussian_sampler(
     checks.instance("encoder", encoder, keras.Model)
     checks.instance("decoder", decoder, keras.Model)
     x = checks.images("images", images)
+    checks.boolean("full", full)
+    if len(x) < 2:
+        raise ValueError(
+            f"images: need at least 2 images to fit a Gaussian, "
+            f"got {len(x)}"
+        )
+    checks.fits_model("images", x, encoder)
     codes = encoder.predict(x, batch_size=1000, verbose=0).astype(
         np.float64
     )

@@ -12,12 +12,16 @@ from typing import Any
 import keras
 
 import helpers  # noqa: F401  (pins the TensorFlow backend first)
+from helpers import checks
 
 
 def config_with_parts(
     config: dict[str, Any], **parts: keras.Model
 ) -> dict[str, Any]:
     """``config`` plus each named sub-model, serialized."""
+    checks.instance("config", config, dict)
+    for name, m in parts.items():
+        checks.instance(name, m, keras.Model)
     return {
         **config,
         **{
@@ -33,6 +37,13 @@ def split_parts(
     """The named sub-models, rebuilt in order, and what is left of
     ``config``.
     """
+    checks.instance("config", config, dict)
+    missing = [n for n in names if n not in config]
+    if missing:
+        raise ValueError(
+            f"config: no {missing} in it (a damaged or foreign config); "
+            f"it has {sorted(config)}"
+        )
     rest = dict(config)
     return [
         keras.saving.deserialize_keras_object(rest.pop(name))

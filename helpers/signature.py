@@ -2,7 +2,8 @@
 
 A checkpoint is resumed only by the training that wrote it. The signature
 holds the architecture (every layer's configuration, names left out since
-Keras numbers them by creation order), the loss and every optimizer's
+Keras numbers them by creation order), the source of every non-Keras class
+the model uses (a changed ``train_step``), the loss and every optimizer's
 settings, the training data (shapes and a hash of the bytes), the sizes of
 the run and the seed. Changing any of them gives another digest, and the
 run's checkpoint folder is named after it, so a changed recipe trains anew.
@@ -11,6 +12,7 @@ run's checkpoint folder is named after it, so a changed recipe trains anew.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 from collections.abc import Sequence
 from typing import Any
@@ -19,6 +21,7 @@ import keras
 import numpy as np
 
 import helpers  # noqa: F401  (pins the TensorFlow backend first)
+from helpers import checks
 
 _DROPPED = {"name", "module", "registered_name"}
 
@@ -74,6 +77,7 @@ def _layer_description(layer: keras.layers.Layer) -> Any:
 
 def optimizers(model: keras.Model) -> dict[str, Any]:
     """Every optimizer a model holds, by attribute, with its settings."""
+    checks.instance("model", model, keras.Model)
     found = {}
     for attr, value in sorted(vars(model).items()):
         if isinstance(value, keras.optimizers.Optimizer):
@@ -84,6 +88,13 @@ def optimizers(model: keras.Model) -> dict[str, Any]:
 
 def data_digest(arrays: Sequence[Any]) -> dict[str, Any]:
     """Shapes, dtypes and a BLAKE2 hash of the training arrays' bytes."""
+    if not isinstance(arrays, (tuple, list)):
+        raise TypeError(
+            "arrays: expected a list of arrays, got "
+            f"{type(arrays).__name__}"
+        )
+    for i, arr in enumerate(arrays):
+        checks.as_array(f"arrays[{i}]", arr, allow_empty=True)
     digest = hashlib.blake2b(digest_size=16)
     shapes = []
     for arr in arrays:
@@ -92,6 +103,38 @@ def data_digest(arrays: Sequence[Any]) -> dict[str, Any]:
         digest.update(str(a.shape).encode() + str(a.dtype).encode())
         digest.update(a.data)
     return {"arrays": shapes, "blake2b": digest.hexdigest()}
+
+
+def _custom_classes(model: keras.Model) -> dict[str, type]:
+    """Classes of the model and its layers written outside Keras."""
+    found, todo = {}, [model]
+    while todo:
+        layer = todo.pop()
+        for cls in type(layer).__mro__:
+            module = getattr(cls, "__module__", "")
+            if not module.startswith(("keras", "builtins", "tensorflow")):
+                found[f"{module}.{cls.__qualname__}"] = cls
+        todo.extend(getattr(layer, "layers", []))
+    return found
+
+
+def code_digest(model: keras.Model) -> str | None:
+    """A hash of the source of every non-Keras class the model uses.
+
+    A changed ``train_step`` or custom layer changes the training without
+    changing any config; None when the model is made of Keras classes.
+    """
+    classes = _custom_classes(model)
+    if not classes:
+        return None
+    digest = hashlib.sha256()
+    for name, cls in sorted(classes.items()):
+        try:
+            source = inspect.getsource(cls)
+        except (OSError, TypeError):  # no source file (an odd session)
+            source = name
+        digest.update(name.encode() + source.encode())
+    return digest.hexdigest()[:16]
 
 
 def training_signature(
@@ -104,6 +147,7 @@ def training_signature(
     ``settings`` are the run's sizes and seed (epochs, batch size, ...) and
     anything else a recipe wants to pin; they must be JSON-able.
     """
+    checks.instance("model", model, keras.Model)
     loss = getattr(model, "loss", None)
     signature = {
         "model": _layer_description(model),
@@ -114,10 +158,15 @@ def training_signature(
         "data": data_digest(arrays),
         "settings": settings,
     }
+    code = code_digest(model)
+    if code is not None:  # Keras-only models keep their earlier digests
+        signature["code"] = code
     return json.loads(json.dumps(signature, sort_keys=True, default=str))
 
 
 def digest(signature: dict[str, Any], length: int = 10) -> str:
     """A short hex digest of a signature, for folder names."""
+    checks.instance("signature", signature, dict)
+    checks.positive_int("length", length)
     text = json.dumps(signature, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:length]

@@ -59,7 +59,15 @@ def ssgan_generator(codings_size: int = 100) -> keras.Model:
 
 
 def log_real_probability(logits):
-    """``log D(x)`` and ``log(1 - D(x))`` with ``D = Z / (Z + 1)``."""
+    """``log D(x)`` and ``log(1 - D(x))`` with ``D = Z / (Z + 1)``.
+
+    ``logits`` holds one row of class logits per example.
+    """
+    shape = checks.shape_of(logits, "logits")
+    if len(shape) != 2:
+        raise ValueError(
+            f"logits: expected (batch, classes), got shape {shape}"
+        )
     lse = ops.logsumexp(logits, axis=-1)
     return lse - ops.softplus(lse), -ops.softplus(lse)
 
@@ -82,6 +90,10 @@ class SemiSupervisedGAN(keras.Model):
         seed: int | None = None,
         **kwargs: Any,
     ):
+        checks.instance("generator", generator, keras.Model)
+        checks.instance("discriminator", discriminator, keras.Model)
+        if seed is not None:
+            checks.positive_int("seed", seed, minimum=0)
         super().__init__(**kwargs)
         self.generator, self.discriminator = generator, discriminator
         self.codings_size = int(generator.inputs[0].shape[-1])
@@ -95,13 +107,18 @@ class SemiSupervisedGAN(keras.Model):
         self.built = True
 
     def compile(self, d_optimizer=None, g_optimizer=None, **kwargs):
-        """Adam(3e-4, beta_1=0.5) for each network (Salimans et al.)."""
+        """Adam(3e-4, beta_1=0.5) for each network (Salimans et al. used
+        3e-3 on MNIST, with weight-normalised layers)."""
 
         def adam():
             return keras.optimizers.Adam(3e-4, beta_1=0.5)
 
         self.d_optimizer = d_optimizer or adam()
         self.g_optimizer = g_optimizer or adam()
+        for name in ("d_optimizer", "g_optimizer"):
+            checks.instance(
+                name, getattr(self, name), keras.optimizers.Optimizer
+            )
         super().compile(optimizer=self.g_optimizer, **kwargs)
         self.d_optimizer.build(self.discriminator.trainable_variables)
         self.g_optimizer.build(self.generator.trainable_variables)
@@ -112,6 +129,12 @@ class SemiSupervisedGAN(keras.Model):
 
     def call(self, images, training=False):
         return self.discriminator(images, training=training)[0]
+
+    def fit(self, x=None, y=None, **kwargs):
+        """``keras.Model.fit``, after checking the images lie in [0, 1]."""
+        first = checks.fit_data("x", x, self.data_range)
+        checks.fits_model("x", first, self.generator, "outputs")
+        return super().fit(x, y, **kwargs)
 
     def train_step(self, data):
         unlabelled, labelled, labels = data

@@ -33,6 +33,7 @@ class Summary:
 
     def format(self, digits: int = 3) -> str:
         """``0.123 ± 0.004 (n=3)``, or ``0.123 (n=1)`` for a single run."""
+        digits = checks.positive_int("digits", digits, minimum=0)
         if self.n == 1:
             return f"{self.mean:.{digits}f} (n=1)"
         return (
@@ -90,6 +91,15 @@ def verdict(
     "worse"/"better" for errors and distances. ``prefix`` starts the
     text (e.g. "test MSE: "), which is wrapped at ``width``.
     """
+    if (
+        not isinstance(names, (tuple, list))
+        or len(names) != 2
+        or not all(isinstance(n, str) for n in names)
+    ):
+        raise TypeError(f"names: expected two names, got {names!r}")
+    checks.boolean("lower_is_better", lower_is_better)
+    checks.instance("prefix", prefix, str)
+    width = checks.positive_int("width", width)
     d = difference(a, b)
     first, second = names
     words = ("better", "worse") if lower_is_better else ("lower", "higher")

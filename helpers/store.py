@@ -34,6 +34,7 @@ import keras
 import helpers  # noqa: F401  (pins the TensorFlow backend first)
 from helpers import checks
 from helpers.data import sha256_file
+from helpers.runtime import Run
 from helpers.training import write_text_atomic
 
 STORE_ENV = "AEGAN_STORE"
@@ -87,6 +88,8 @@ def entry_dir(name: str, profile: str, root: Path | None = None) -> Path:
     """The folder that holds every version of one stored model."""
     checks.plain_name("name", name)
     checks.plain_name("profile", profile)
+    if root is not None:
+        checks.instance("root", root, (str, os.PathLike))
     return (store_dir() if root is None else Path(root)) / profile / name
 
 
@@ -97,6 +100,13 @@ def save(
     checks.instance("sampler", sampler, keras.Model)
     checks.instance("info", info, EntryInfo)
     folder = entry_dir(info.name, info.profile, root)
+    try:
+        json.dumps(asdict(info))
+    except (TypeError, ValueError) as err:
+        raise TypeError(
+            f"info: its record must be JSON-able (numbers, strings, "
+            f"lists, dicts): {err}"
+        ) from None
     folder.mkdir(parents=True, exist_ok=True)
     entry = folder / f"entry-{uuid.uuid4().hex[:12]}"
     entry.mkdir()
@@ -121,7 +131,17 @@ def _load(folder: Path, source: str) -> StoreEntry | None:
         f"delete {folder.name!r} from the store and run the chapter "
         "that makes it"
     )
-    entry = folder / pointer.read_text().strip()
+    current = pointer.read_text().strip()
+    if (
+        not current.startswith("entry-")
+        or "/" in current
+        or "\\" in current
+    ):
+        raise ValueError(
+            f"name: the store entry {folder.name!r} is damaged ({POINTER} "
+            f"holds {current[:40]!r}); {how}"
+        )
+    entry = folder / current
     model_file, info_file = entry / "sampler.keras", entry / "info.json"
     if not model_file.exists() or not info_file.exists():
         raise ValueError(
@@ -129,7 +149,8 @@ def _load(folder: Path, source: str) -> StoreEntry | None:
         )
     try:
         record = json.loads(info_file.read_text())
-    except ValueError as err:
+        checks.instance("record", record, dict)
+    except (ValueError, TypeError) as err:
         raise ValueError(
             f"name: {info_file.name} of {folder.name!r} is damaged "
             f"({err}); {how}"
@@ -151,6 +172,14 @@ def _load(folder: Path, source: str) -> StoreEntry | None:
             f"name: cannot load {folder.name!r} ({type(err).__name__}: "
             f"{err}); {how}"
         ) from None
+    missing = [
+        k for k in EntryInfo.__dataclass_fields__ if k not in record
+    ]
+    if missing:
+        raise ValueError(
+            f"name: {info_file.name} of {folder.name!r} lacks {missing}; "
+            f"{how}"
+        )
     fields = {k: record[k] for k in EntryInfo.__dataclass_fields__}
     return StoreEntry(sampler, EntryInfo(**fields), source)
 
@@ -165,6 +194,7 @@ def load(
     cpu profile's (``source`` then says so), so that a fresh clone, on
     Colab too, scores the models the book shows without training them.
     """
+    checks.boolean("committed", committed)
     found = _load(entry_dir(name, profile), "store")
     if found is None and committed:
         for prof in dict.fromkeys([profile, "cpu"]):
@@ -185,6 +215,10 @@ def load_or_train(
     Training uses ``recipe.train(run)`` (resumable, in ``run``'s artifact
     folder) and saves the result, so the next call loads it.
     """
+    from helpers.recipes import Recipe
+
+    checks.instance("recipe", recipe, Recipe)
+    checks.instance("run", run, Run)
     found = load(recipe.name, run.profile)
     if found is not None:
         return found
@@ -206,11 +240,18 @@ def save_table(
 
     Stored as ``<root>/<profile>/tables/<name>.json``, written atomically.
     """
+    checks.plain_name("name", name)
     checks.instance("table", table, dict)
+    try:
+        text = json.dumps(table, indent=1, default=float)
+    except (TypeError, ValueError) as err:
+        raise TypeError(
+            f"table: expected numbers, strings, lists and dicts ({err})"
+        ) from None
     folder = entry_dir("tables", profile, root)
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{checks.plain_name('name', name)}.json"
-    write_text_atomic(path, json.dumps(table, indent=1, default=float))
+    path = folder / f"{name}.json"
+    write_text_atomic(path, text)
     return path
 
 
@@ -218,6 +259,9 @@ def load_table(
     name: str, profile: str, committed: bool = True
 ) -> dict[str, Any] | None:
     """A table saved by :func:`save_table`, or None if there is none."""
+    checks.plain_name("name", name)
+    checks.plain_name("profile", profile)
+    checks.boolean("committed", committed)
     roots = [store_dir()] + ([committed_dir()] if committed else [])
     for root in roots:
         path = entry_dir("tables", profile, root) / f"{name}.json"

@@ -45,6 +45,7 @@ class TrainingLog:
 
     def last(self, key: str) -> float:
         """The last value of a logged metric, e.g. ``log.last("loss")``."""
+        checks.instance("key", key, str)
         if key not in self.history or not self.history[key]:
             raise ValueError(
                 f"key: no metric {key!r} logged; "
@@ -53,12 +54,37 @@ class TrainingLog:
         return self.history[key][-1]
 
 
-def _as_arrays(name: str, value: Any) -> tuple[np.ndarray, ...]:
+def _named(name: str, value: Any) -> dict[str, np.ndarray]:
+    """``{name or name[i]: array}`` for one array or a tuple of them."""
     parts = value if isinstance(value, (tuple, list)) else (value,)
-    return tuple(
-        checks.as_array(f"{name}[{i}]" if len(parts) > 1 else name, p)
-        for i, p in enumerate(parts)
-    )
+    if not parts:
+        raise ValueError(f"{name}: expected an array, got an empty tuple")
+    labels = [f"{name}[{i}]" for i in range(len(parts))]
+    if len(parts) == 1:
+        labels = [name]
+    return {k: checks.as_array(k, p) for k, p in zip(labels, parts)}
+
+
+def training_arrays(
+    x: Any,
+    y: Any = None,
+    value_range: tuple[float, float] | None = None,
+) -> tuple[np.ndarray, ...]:
+    """The arrays of ``x`` (one, or a tuple) and then of ``y``, checked.
+
+    Each must hold numbers without NaN, all with the same number of rows;
+    a message names ``x``, ``x[i]`` or ``y``. With ``value_range`` the
+    first array of ``x`` (the images) must lie in it.
+    """
+    named = _named("x", x)
+    if y is not None:
+        named.update(_named("y", y))
+    checks.same_length(**named)
+    if value_range is not None:
+        lo, hi = checks.value_range("value_range", value_range)
+        first = next(iter(named))
+        checks.as_array(first, named[first], value_range=(lo, hi))
+    return tuple(named.values())
 
 
 def epoch_batches(
@@ -77,10 +103,29 @@ def epoch_batches(
     ``multiple_of`` (a model's ``steps_per_execution``) keeps a multiple of
     that many batches per epoch, so that no call runs across two epochs.
     """
+    if not isinstance(arrays, (tuple, list)) or not arrays:
+        raise TypeError(
+            "arrays: expected a non-empty tuple of arrays, got "
+            f"{type(arrays).__name__}"
+        )
+    arrays = [
+        checks.as_array(f"arrays[{i}]", a) for i, a in enumerate(arrays)
+    ]
     n = checks.same_length(
         **{f"arrays[{i}]": a for i, a in enumerate(arrays)}
     )
     batch_size = checks.positive_int("batch_size", batch_size)
+    seed = checks.positive_int("seed", seed, minimum=0)
+    epochs = checks.positive_int("epochs", epochs)
+    initial_epoch = checks.positive_int(
+        "initial_epoch", initial_epoch, minimum=0
+    )
+    if initial_epoch >= epochs:
+        raise ValueError(
+            f"initial_epoch: expected fewer than epochs={epochs}, "
+            f"got {initial_epoch}"
+        )
+    checks.boolean("drop_remainder", drop_remainder)
     if drop_remainder and batch_size > n:
         raise ValueError(
             f"batch_size: {batch_size} is larger than the {n} examples; "
@@ -121,11 +166,15 @@ def seed_states(model: keras.Model) -> list[keras.Variable]:
     ``save_weights`` leaves them out, so a resumed run would draw other
     noise; the checkpoint stores them beside the weights.
     """
+    checks.instance("model", model, keras.Model)
     return [v for v in model.variables if "seed_generator_state" in v.path]
 
 
 def write_text_atomic(path: Path, text: str) -> None:
     """Write ``text`` to ``path``; readers see the old or new file."""
+    checks.instance("path", path, (str, os.PathLike))
+    checks.instance("text", text, str)
+    path = Path(path)
     tmp = path.with_name(f"tmp-{path.name}")
     with open(tmp, "w") as fh:
         fh.write(text)
@@ -140,30 +189,40 @@ def _start_over(directory: Path) -> str:
     )
 
 
-def read_state(directory: Path) -> dict[str, Any] | None:
+def read_state(directory: str | os.PathLike) -> dict[str, Any] | None:
     """The checkpoint in ``directory``, verified; None if there is none."""
+    checks.instance("directory", directory, (str, os.PathLike))
+    return _read_state(Path(directory), "directory")
+
+
+def _read_state(directory: Path, arg: str) -> dict[str, Any] | None:
     path = directory / STATE_FILE
     if not path.exists():
         return None
     try:
         state = json.loads(path.read_text())
-        weights = directory / state["weights"]
-        expected = state["sha256"]
+        weights = directory / checks.plain_name(
+            "weights", state["weights"]
+        )
+        expected = checks.instance("sha256", state["sha256"], str)
+        checks.positive_int("epochs_done", state["epochs_done"], minimum=0)
+        checks.instance("history", state["history"], dict)
+        checks.number("seconds", state["seconds"], low=0.0)
     except (ValueError, KeyError, TypeError) as err:
         raise ValueError(
-            f"checkpoint_dir: {path.name} in {directory.name!r} is not a "
+            f"{arg}: {path.name} in {directory.name!r} is not a "
             f"checkpoint this helper wrote ({type(err).__name__}: {err}); "
             + _start_over(directory)
         ) from None
     if not weights.exists():
         raise ValueError(
-            f"checkpoint_dir: {path.name} names {weights.name}, which is "
+            f"{arg}: {path.name} names {weights.name}, which is "
             "missing; " + _start_over(directory)
         )
     actual = sha256_file(weights)
     if actual != expected:
         raise ValueError(
-            f"checkpoint_dir: {weights.name} in {directory.name!r} is "
+            f"{arg}: {weights.name} in {directory.name!r} is "
             "damaged "
             f"(SHA-256 {actual[:12]}..., recorded {expected[:12]}...); "
             + _start_over(directory)
@@ -188,6 +247,13 @@ class EpochCheckpoint(keras.callbacks.Callback):
         best: dict[str, Any] | None = None,
     ):
         super().__init__()
+        checks.instance("directory", directory, (str, os.PathLike))
+        checks.instance("log", log, TrainingLog)
+        checks.instance("signature", signature, dict)
+        if early_stopping is not None:
+            _check_early_stopping(early_stopping)
+        if best is not None:
+            checks.instance("best", best, dict)
         self.directory = Path(directory)
         self.log = log
         self.signature = signature
@@ -291,6 +357,45 @@ def _restore(model: keras.Model, directory: Path, state: dict) -> None:
         variable.assign(np.asarray(value, dtype=variable.dtype))
 
 
+def _check_early_stopping(early_stopping: Any) -> None:
+    if (
+        not isinstance(early_stopping, (tuple, list))
+        or len(early_stopping) != 2
+        or not isinstance(early_stopping[0], str)
+    ):
+        raise TypeError(
+            "early_stopping: expected (metric name, patience), "
+            f"got {early_stopping!r}"
+        )
+    checks.positive_int("early_stopping[1]", early_stopping[1])
+
+
+def _check_callbacks(callbacks: Any) -> None:
+    if not isinstance(callbacks, (list, tuple)):
+        raise TypeError(
+            "callbacks: expected a list of callbacks or a function of "
+            f"the checkpoint folder, got {type(callbacks).__name__}"
+        )
+    for i, cb in enumerate(callbacks):
+        checks.instance(f"callbacks[{i}]", cb, keras.callbacks.Callback)
+
+
+def _check_validation(validation_data: Any) -> None:
+    if hasattr(validation_data, "element_spec"):  # a tf.data set
+        return
+    if not isinstance(validation_data, (tuple, list)) or len(
+        validation_data
+    ) not in (2, 3):
+        raise TypeError(
+            "validation_data: expected (x, y), got "
+            f"{type(validation_data).__name__}"
+        )
+    named = _named("validation_data[0]", validation_data[0])
+    if validation_data[1] is not None:
+        named.update(_named("validation_data[1]", validation_data[1]))
+    checks.same_length(**named)
+
+
 def resumable_fit(
     model: keras.Model,
     x: Any,
@@ -313,9 +418,10 @@ def resumable_fit(
     ``x`` is an array or a tuple of arrays (for example ``(images,
     labels)``), ``y`` an optional target array. The model must be compiled
     and built. A checkpoint whose ``signature`` differs is refused, so a
-    smoke-sized checkpoint is never continued by a full run. With
-    ``value_range`` every array of ``x`` must lie in it (images in [0, 255]
-    are refused before the first step). ``callbacks`` may be a function of
+    smoke-sized checkpoint is never continued by a full run. The first
+    array of ``x`` (the images) must lie in ``value_range``, by default
+    the model's ``data_range`` if it has one (images in [0, 255] are
+    refused before the first step). ``callbacks`` may be a function of
     the checkpoint folder, for callbacks that keep files there. Prints a
     compact line per epoch in executed runs, and a live bar with the time
     left when a person watches. ``early_stopping=(metric, patience)``
@@ -332,28 +438,23 @@ def resumable_fit(
         raise ValueError("model: build it first, e.g. by calling it once")
     seed = checks.positive_int("seed", seed, minimum=0)
     if early_stopping is not None:
-        if (
-            not isinstance(early_stopping, (tuple, list))
-            or len(early_stopping) != 2
-            or not isinstance(early_stopping[0], str)
-        ):
-            raise TypeError(
-                "early_stopping: expected (metric name, patience), "
-                f"got {early_stopping!r}"
-            )
-        checks.positive_int("early_stopping[1]", early_stopping[1])
-    xs = _as_arrays("x", x)
-    if value_range is not None:
-        lo, hi = checks.value_range("value_range", value_range)
-        checks.as_array("x", xs[0], value_range=(lo, hi))
-    arrays = xs + (() if y is None else _as_arrays("y", y))
+        _check_early_stopping(early_stopping)
+    checks.instance("checkpoint_dir", checkpoint_dir, (str, os.PathLike))
+    if value_range is None:
+        value_range = getattr(model, "data_range", None)
+    arrays = training_arrays(x, y, value_range)
+    n_x = len(x) if isinstance(x, (tuple, list)) else 1
+    if validation_data is not None:
+        _check_validation(validation_data)
+    if not callable(callbacks):
+        _check_callbacks(callbacks)
     directory = Path(checkpoint_dir)
     directory.mkdir(parents=True, exist_ok=True)
     signature = json.loads(json.dumps(signature or {}, default=str))
     name = label or directory.name
 
     log = TrainingLog(directory=directory)
-    state = read_state(directory)
+    state = _read_state(directory, "checkpoint_dir")
     if state is not None:
         if state.get("signature") != signature:
             raise ValueError(
@@ -389,11 +490,10 @@ def resumable_fit(
         multiple_of=per_call,
     )
     if y is not None:
-        data = data.map(
-            lambda *b: (b[0] if len(xs) == 1 else b[:-1], b[-1])
-        )
+        data = data.map(lambda *b: (b[0] if n_x == 1 else b[:-1], b[-1]))
     if callable(callbacks):
         callbacks = callbacks(directory)
+        _check_callbacks(callbacks)
     checkpoint = EpochCheckpoint(
         directory,
         log,

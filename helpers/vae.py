@@ -9,6 +9,7 @@ encoders and decoders, which the scoreboard reuses.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import keras
@@ -31,6 +32,8 @@ class Sampling(L.Layer):
     """
 
     def __init__(self, seed: int | None = None, **kwargs: Any):
+        if seed is not None:
+            checks.positive_int("seed", seed, minimum=0)
         super().__init__(**kwargs)
         self.seed = seed
         self.seed_generator = keras.random.SeedGenerator(seed)
@@ -46,12 +49,20 @@ class Sampling(L.Layer):
 
 def kl_divergence(mu, log_var):
     """KL(N(mu, exp(log_var)) || N(0, I)) per example, in nats."""
+    checks.same_shape("log_var", log_var, "mu", mu)
     terms = 1.0 + log_var - ops.square(mu) - ops.exp(log_var)
     return -0.5 * ops.sum(terms, axis=-1)
 
 
 def bernoulli_nll(x, x_hat):
     """Binary cross-entropy summed over each image's pixels."""
+    a, b = checks.shape_of(x, "x"), checks.shape_of(x_hat, "x_hat")
+    if None not in a + b and (
+        a[:1] != b[:1] or math.prod(a[1:]) != math.prod(b[1:])
+    ):
+        raise ValueError(
+            f"x_hat: expected as many images and pixels as x {a}, got {b}"
+        )
     flat = (ops.shape(x)[0], -1)
     x, x_hat = ops.reshape(x, flat), ops.reshape(x_hat, flat)
     per_pixel = keras.losses.binary_crossentropy(
@@ -105,6 +116,7 @@ class VAE(keras.Model):
 
     def loss_terms(self, x, training: bool = False):
         """Mean total loss, reconstruction term and KL term of a batch."""
+        checks.fits_model("x", x, self.encoder)
         mu, log_var = self.encoder(x, training=training)
         z = self.sampling([mu, log_var])
         x_hat = self.decoder(z, training=training)
@@ -134,8 +146,11 @@ class VAE(keras.Model):
         return {t.name: t.result() for t in self.metrics}
 
     def fit(self, x=None, y=None, **kwargs):
-        """``keras.Model.fit``, after checking the pixels lie in [0, 1]."""
-        checks.fit_data("x", x, self.data_range)
+        """``keras.Model.fit``, after checking the pixels lie in [0, 1]
+        and fit the encoder's input.
+        """
+        first = checks.fit_data("x", x, self.data_range)
+        checks.fits_model("x", first, self.encoder)
         return super().fit(x, y, **kwargs)
 
     def get_config(self) -> dict[str, Any]:

@@ -28,6 +28,12 @@ def gradient_penalty(critic, real, fake, seed_generator, weight=10.0):
     ``x_hat = e * real + (1 - e) * fake`` with one ``e ~ U(0, 1)`` per
     image; the norm is taken over all of an image's pixels.
     """
+    checks.instance("critic", critic, keras.Model)
+    checks.same_shape("fake", fake, "real", real)
+    checks.instance(
+        "seed_generator", seed_generator, keras.random.SeedGenerator
+    )
+    weight = checks.number("weight", weight, low=0.0)
     batch = ops.shape(real)[0]
     shape = (batch,) + (1,) * (len(real.shape) - 1)
     e = keras.random.uniform(shape, seed=seed_generator)
@@ -81,6 +87,9 @@ class WGANGP(GAN):
         )
 
     def generator_step(self, batch):
+        """One generator step on ``batch`` fresh codings; its loss."""
+        if not hasattr(batch, "shape"):  # a tensor in a compiled step
+            checks.positive_int("batch", batch)
         size = (batch, self.codings_size)
         codings = sample_codings(size, self.prior, self.seed_generator)
         g_weights = self.generator.trainable_weights

@@ -138,7 +138,7 @@ def test_show_gif_embeds_the_bytes(shown):
     ):
         display.show_gif(b"\x89PNG\r\n\x1a\n")
     with pytest.raises(
-        ValueError, match="data: expected the bytes of a GIF"
+        TypeError, match="data: expected the bytes of a GIF"
     ):
         display.show_gif("GIF89a")
     with pytest.raises(TypeError, match="alt: expected a string"):

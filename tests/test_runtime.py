@@ -50,7 +50,7 @@ def test_accelerators_lists_names():
 
 
 def test_bad_profile_names(monkeypatch):
-    with pytest.raises(ValueError, match="PROFILE: expected one of"):
+    with pytest.raises(ValueError, match="requested: expected one of"):
         runtime.select_profile("fast")
     monkeypatch.setenv(runtime.PROFILE_ENV, "tiny")
     with pytest.raises(

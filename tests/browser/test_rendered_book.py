@@ -1,7 +1,8 @@
 """The rendered book in a real browser: every page of _build/html opened in headless Chromium.
 
 For each page of the table of contents it checks that every image loaded, that the math
-was typeset by MathJax (no raw TeX delimiters left in the text), that the browser logged
+was typeset by MathJax (no raw TeX delimiters left in the text), that no code or
+output block is wider than its column (a horizontal scroll bar), that the browser logged
 no errors, that every internal link leads to an existing page and anchor, and that a
 chapter's "Open in Colab" link points at that chapter's notebook in the repository of
 ``_config.yml``. A screenshot of each page goes to ``_build/screenshots/``.
@@ -18,15 +19,18 @@ import http.server
 import os
 import re
 import shutil
+import sys
 import threading
 import urllib.parse
 from pathlib import Path
 
 import pytest
 
-from helpers import book
-
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / ".ci"))
+
+import bookfiles as book  # noqa: E402
+
 HTML = ROOT / "_build" / "html"
 SHOTS = ROOT / "_build" / "screenshots"
 PAGES = book.toc_files(ROOT)
@@ -167,6 +171,17 @@ def test_page_renders_in_chromium(server, browser, page_name):
         ".map(i => i.src.slice(0, 80))"
     )
     assert not broken, f"{page_name}: images that did not load: {broken}"
+    # Width: no code cell, shown source or output may scroll sideways.
+    wide = page.evaluate("""() => [...document.querySelectorAll(
+        'pre, div.highlight, div.cell_output, div.output, .output_area, table'
+    )].filter(e => e.scrollWidth > e.clientWidth + 1 && e.clientWidth > 0)
+      .map(e => `${e.tagName}.${e.className.split(' ')[0]}: `
+        + `${e.scrollWidth} > ${e.clientWidth}: `
+        + e.innerText.split('\\n').sort((a, b) => b.length - a.length)[0]
+            .slice(0, 90))""")
+    assert not wide, (
+        f"{page_name}: {len(wide)} blocks wider than their column: {wide[:5]}"
+    )
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.evaluate("() => window.scrollTo(0, 0)")
     page.screenshot(

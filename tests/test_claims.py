@@ -1,0 +1,85 @@
+"""The prose's findings hold in the committed outputs, read as intervals.
+
+Each chapter glues its per-seed values (``*_runs``); a claim "A beats B" is
+tested on Welch's 95 % interval of the difference (``helpers.stats``), a
+claim "no difference" on that interval containing 0, never on one number.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pytest
+
+from helpers import stats
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def glued(stem: str) -> dict:
+    """name -> value of every glue() output of a chapter (numbers, lists)."""
+    path = ROOT / "book" / f"{stem}.ipynb"
+    if not path.exists():
+        pytest.skip(f"{stem} is not in the book")
+    nb = nbformat.read(path, as_version=4)
+    values = {}
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            meta = out.get("metadata", {}).get("scrapbook")
+            if meta:
+                text = out["data"][meta["mime_prefix"] + "text/plain"]
+                try:
+                    values[meta["name"]] = ast.literal_eval(text)
+                except (ValueError, SyntaxError):
+                    values[meta["name"]] = text.strip("'\"")
+    return values
+
+
+def num(v: dict, key: str) -> float:
+    return float(v[key])
+
+
+def better(a, b) -> bool:
+    """a is lower than b: the 95 % interval of a - b lies below 0."""
+    return stats.difference(a, b).high < 0
+
+
+def spread(a, b) -> bool:
+    """a and b are within the seed spread: the interval contains 0."""
+    d = stats.difference(a, b)
+    return d.low <= 0 <= d.high
+
+
+def test_chapter1_every_seed_finds_pcas_plane():
+    v = glued("01_pca_linear_autoencoder")
+    angles = v["ch1_angles"]
+    assert len(angles) >= 3 and max(angles) < 1.0  # degrees
+    assert num(v, "ch1_worst_angle") == pytest.approx(max(angles), abs=1e-3)
+    assert num(v, "ch1_r2") > 0.999
+
+
+def test_chapter2_claims():
+    v = glued("02_stacked_autoencoders")
+    for k in (2, 10, 30):  # the AE is below PCA at every code size
+        assert num(v, f"ch2_gain_lo_{k}") > 20
+    gaps = [num(v, f"ch2_mse_pca_{k}") - num(v, f"ch2_mse_ae_{k}")
+            for k in (2, 10, 30)]
+    assert gaps[0] > gaps[1] > gaps[2] > 0  # the absolute gap shrinks
+    assert 45 < num(v, "ch2_params_ratio") < 55
+    tied, untied = v["ch2_mse_tied_runs"], v["ch2_mse_untied_runs"]
+    assert better(untied, tied)  # tying costs a little error ...
+    assert np.mean(tied) < 1.15 * np.mean(untied)  # ... a small price
+    assert spread(v["ch2_gap_tied_runs"], v["ch2_gap_untied_runs"])
+    # t-SNE: no faster on the codings, and less faithful to the pixels
+    assert spread(v["ch2_tsne_seconds_codes_runs"],
+                  v["ch2_tsne_seconds_pixels_runs"])
+    assert better(v["ch2_tsne_trust_codes_runs"],
+                  v["ch2_tsne_trust_pixels_runs"])
+    assert num(v, "ch2_trust_pca") < num(v, "ch2_trust_ae")
+    # solution 1: the shallow AE beats PCA (no seed) but not the deep one
+    shallow = v["ch2_shallow_runs"]
+    assert max(shallow) < num(v, "ch2_mse_pca_30")
+    assert better(v["ch2_mse_untied_runs"], shallow)
