@@ -21,7 +21,10 @@ from bookfiles import chapter_notebooks  # noqa: E402
 
 def main() -> int:
     runs = json.loads((ROOT / "data" / "runs.json").read_text())
-    lines = ["| chapter | profile | wall time (min) | machine |", "|---|---|---:|---|"]
+    lines = [
+        "| chapter | profile | wall time (min) | machine |",
+        "|---|---|---:|---|",
+    ]
     total = 0.0
     resumed = []
     for nb in chapter_notebooks(ROOT):
@@ -36,22 +39,36 @@ def main() -> int:
         if mark:
             resumed.append(nb.stem)
         machine = f"{run['processor']}, {run['cpu_cores']} cores"
-        lines.append(f"| {nb.stem} | {run['profile']} | {minutes:.1f}{mark} | {machine} |")
+        lines.append(
+            f"| {nb.stem} | {run['profile']} | {minutes:.1f}{mark} | {machine} |"
+        )
     lines.append(f"| **all chapters** | | **{total:.0f}** | |")
     if resumed:
-        lines += ["", "\\* The stored run found checkpoints of earlier runs of the same "
-                  "code and settings and loaded part of its models; the training times "
-                  "the chapter prints are those of the runs that trained them."]
+        lines += [
+            "",
+            "\\* The stored run found checkpoints of earlier runs of the same "
+            "code and settings and loaded part of its models; the training times "
+            "the chapter prints are those of the runs that trained them.",
+        ]
     ci = ROOT / "data" / "ci_times.json"
     if ci.exists():
         record = json.loads(ci.read_text())
-        lines += ["", f"The test command (`bash .ci/run`, every chapter in the smoke profile "
-                  f"and under Colab's versions), on a fresh clone, {record['date']}, "
-                  f"{record['machine']}:", "", "| stage | minutes |", "|---|---:|"]
+        lines += [
+            "",
+            f"The test command (`bash .ci/run`, every chapter in the smoke profile "
+            f"and under Colab's versions), on a fresh clone, {record['date']}, "
+            f"{record['machine']}:",
+            "",
+            "| stage | minutes |",
+            "|---|---:|",
+        ]
         for stage, seconds in record["stages"].items():
             lines.append(f"| {stage} | {seconds / 60:.1f} |")
-    lines += ["", "The gpu profile has not been run for this edition (no GPU was "
-              "available); `book/run_whole_book.ipynb` runs it on Colab."]
+    lines += [
+        "",
+        "The gpu profile has not been run for this edition (no GPU was "
+        "available); `book/run_whole_book.ipynb` runs it on Colab.",
+    ]
     out = ROOT / "benchmarks" / "times.md"
     out.write_text("\n".join(lines) + "\n")
     print(out.read_text())

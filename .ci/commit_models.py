@@ -20,16 +20,24 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--profile", default="cpu")
     parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--store", type=Path, default=ROOT / "artifacts" / "store")
+    parser.add_argument(
+        "--store", type=Path, default=ROOT / "artifacts" / "store"
+    )
     parser.add_argument("--limit-mb", type=float, default=20.0)
     args = parser.parse_args(argv)
     source = args.store / args.profile
     target = ROOT / "helpers" / "models" / "store" / args.profile
-    entries = sorted(p for p in source.glob(f"*-s{args.seed}") if (p / "CURRENT").exists())
+    entries = sorted(
+        p
+        for p in source.glob(f"*-s{args.seed}")
+        if (p / "CURRENT").exists()
+    )
     if not entries:
         sys.exit(f"no entries *-s{args.seed} in {source}")
     if target.exists():
@@ -43,7 +51,9 @@ def main(argv: list[str] | None = None) -> int:
         size = sum(f.stat().st_size for f in (dest / current).iterdir())
         total += size
         print(f"{folder.name:<32} {size / 1e6:6.2f} MB")
-    print(f"{len(entries)} models, {total / 1e6:.1f} MB in {target.relative_to(ROOT)}")
+    print(
+        f"{len(entries)} models, {total / 1e6:.1f} MB in {target.relative_to(ROOT)}"
+    )
     if total > args.limit_mb * 1e6:
         sys.exit(f"over the limit of {args.limit_mb} MB")
     return 0

@@ -45,11 +45,17 @@ def refuse_figureless_backend() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--profile", required=True, choices=["smoke", "cpu", "gpu"])
     parser.add_argument(
-        "notebooks", nargs="*", type=Path, help="default: every chapter in _toc.yml"
+        "--profile", required=True, choices=["smoke", "cpu", "gpu"]
+    )
+    parser.add_argument(
+        "notebooks",
+        nargs="*",
+        type=Path,
+        help="default: every chapter in _toc.yml",
     )
     parser.add_argument(
         "--output-dir",
@@ -73,7 +79,9 @@ def main(argv: list[str] | None = None) -> int:
     sys.path.insert(0, str(ROOT))
     from helpers.runtime import describe_machine
 
-    notebooks = [p.resolve() for p in args.notebooks] or chapter_notebooks(ROOT)
+    notebooks = [p.resolve() for p in args.notebooks] or chapter_notebooks(
+        ROOT
+    )
     missing = [str(p) for p in notebooks if not p.exists()]
     if missing:
         parser.error(f"no such notebook: {', '.join(missing)}")
@@ -88,7 +96,10 @@ def main(argv: list[str] | None = None) -> int:
         out = (args.output_dir / nb.name) if args.output_dir else nb
         if args.output_dir:
             args.output_dir.mkdir(parents=True, exist_ok=True)
-        print(f"== {nb.relative_to(ROOT)} ({args.profile} profile)", flush=True)
+        print(
+            f"== {nb.relative_to(ROOT)} ({args.profile} profile)",
+            flush=True,
+        )
         artifacts = artifacts_root / nb.stem
         if args.fresh and (artifacts / args.profile).exists():
             shutil.rmtree(artifacts / args.profile)
@@ -119,12 +130,14 @@ def main(argv: list[str] | None = None) -> int:
                 "profile": args.profile,
                 "wall_time_s": wall,
                 "used_checkpoints": resumed,
-                "finished": dt.datetime.now(dt.timezone.utc).isoformat(
+                "finished": dt.datetime.now(dt.UTC).isoformat(
                     timespec="seconds"
                 ),
                 **machine,
             }
-            RUNS.write_text(json.dumps(runs, indent=2, sort_keys=True) + "\n")
+            RUNS.write_text(
+                json.dumps(runs, indent=2, sort_keys=True) + "\n"
+            )
     return 0
 
 

@@ -51,14 +51,17 @@ class Schedule:
 def make_schedule(name: str = "linear", steps: int = 1000) -> Schedule:
     """Ho et al.'s linear betas (1e-4 to 0.02), or a cosine schedule.
 
-    Nichol & Dhariwal's cosine schedule sets ``abar_t = f(t) / f(0)`` with
-    ``f(t) = cos²((t / T + 0.008) / 1.008 · π / 2)`` and clips each beta at
-    0.999.
+    The linear betas are scaled by ``1000 / steps`` (as much noise in all
+    as with T = 1000) and clipped at 0.999, so that few steps stay a valid
+    process. Nichol & Dhariwal's cosine schedule sets ``abar_t = f(t) /
+    f(0)`` with ``f(t) = cos²((t / T + 0.008) / 1.008 · π / 2)`` and clips
+    each beta at 0.999.
     """
     checks.one_of("name", name, SCHEDULES)
     steps = checks.positive_int("steps", steps, minimum=2)
     if name == "linear":
         betas = np.linspace(1e-4, 0.02, steps) * 1000 / steps
+        betas = np.clip(betas, 0, 0.999)  # 20 steps or fewer reach 1
     else:
         t = np.arange(steps + 1) / steps
         f = np.cos((t + 0.008) / 1.008 * np.pi / 2) ** 2
@@ -260,6 +263,8 @@ class Diffusion(keras.Model):
         return self.network(inputs, training=training)
 
     def train_step(self, data):
+        if self.num_classes is not None and len(data) == 1:
+            data = data[0]  # fit(x=(images, labels)) hands ((x, y),)
         x0, labels = (data, None) if self.num_classes is None else data
         batch = ops.shape(x0)[0]
         t = keras.random.randint(
@@ -438,6 +443,10 @@ class DiffusionSampler(keras.Model):
         self.network = network
         self.ddim_steps = checks.positive_int("ddim_steps", ddim_steps)
         self.guidance = checks.number("guidance", guidance, low=0.0)
+        if self.guidance > 0 and num_classes is None:
+            raise ValueError(
+                "guidance: needs a conditional model (num_classes)"
+            )
         self.num_classes = num_classes
         self.built = True
 

@@ -49,7 +49,12 @@ def sample_info_codes(
     if seed is not None and not isinstance(
         seed, keras.random.SeedGenerator
     ):
-        checks.positive_int("seed", seed, minimum=0)
+        # One generator for the three draws: one integer seed for all
+        # would draw them from the same random bits (the noise would be
+        # a function of the continuous codes).
+        seed = keras.random.SeedGenerator(
+            checks.positive_int("seed", seed, minimum=0)
+        )
     if categories is not None and tf.executing_eagerly():
         checks.labels("categories", np.asarray(categories), n_cat, n)
     if categories is None:
@@ -165,6 +170,11 @@ class InfoGAN(keras.Model):
             checks.instance(
                 name, getattr(self, name), keras.optimizers.Optimizer
             )
+        if self.d_optimizer is self.g_optimizer:
+            raise ValueError(
+                "g_optimizer: must be another object than d_optimizer "
+                "(each keeps the state of its own network's weights)"
+            )
         super().compile(optimizer=self.g_optimizer, **kwargs)
         self.d_optimizer.build(self.discriminator.trainable_variables)
         self.g_optimizer.build(self.generator.trainable_variables)
@@ -184,6 +194,9 @@ class InfoGAN(keras.Model):
 
     def information_loss(self, q_cat, q_cont, cat, cont):
         """The codes' negative log-likelihood under Q (up to constants)."""
+        checks.same_shape("q_cont", q_cont, "cont", cont)
+        if len(checks.shape_of(q_cat, "q_cat")) != 2:
+            raise ValueError("q_cat: expected (batch, n_cat) logits")
         squared = ops.sum(ops.square(q_cont - cont), axis=-1)
         return self.cce(cat, q_cat) + 0.5 * ops.mean(squared)
 

@@ -32,7 +32,8 @@ def two_phase_step(
     """One batch of the lecture's loop; returns ``(d_loss, g_loss)``.
 
     ``discriminator`` and ``gan`` (generator then discriminator) must be
-    compiled; ``real`` holds images in [0, 1]. ``on_phase(1)`` and
+    compiled; ``real`` holds images in the generator's output range,
+    [0, 1] or [-1, 1] (a tanh output). ``on_phase(1)`` and
     ``on_phase(2)`` are called after each phase, for checks.
     """
     for name, model in (
@@ -41,7 +42,7 @@ def two_phase_step(
         ("gan", gan),
     ):
         checks.instance(name, model, keras.Model)
-    real = checks.images("real", real)
+    real = checks.images("real", real, value_range=(-1.0, 1.0))
     checks.fits_model("real", real, generator, "outputs")
     checks.one_of("prior", prior, PRIORS)
     if rng is not None:

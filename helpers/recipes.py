@@ -278,11 +278,6 @@ def lecture_gan(
     checks.boolean("minibatch_std", minibatch_std)
     checks.positive_int("codings_size", codings_size)
     _sizes(epochs, batch_size, n_train, seed)
-    if minibatch_std and batch_size % 16:
-        raise ValueError(
-            f"batch_size: expected a multiple of 16 (the minibatch std's "
-            f"group size) with minibatch_std, got {batch_size}"
-        )
     tag = f"gan_{prior}" + ("_mbstd" if minibatch_std else "")
 
     def build():

@@ -124,6 +124,7 @@ def code_digest(model: keras.Model) -> str | None:
     A changed ``train_step`` or custom layer changes the training without
     changing any config; None when the model is made of Keras classes.
     """
+    checks.instance("model", model, keras.Model)
     classes = _custom_classes(model)
     if not classes:
         return None

@@ -119,6 +119,11 @@ class SemiSupervisedGAN(keras.Model):
             checks.instance(
                 name, getattr(self, name), keras.optimizers.Optimizer
             )
+        if self.d_optimizer is self.g_optimizer:
+            raise ValueError(
+                "g_optimizer: must be another object than d_optimizer "
+                "(each keeps the state of its own network's weights)"
+            )
         super().compile(optimizer=self.g_optimizer, **kwargs)
         self.d_optimizer.build(self.discriminator.trainable_variables)
         self.g_optimizer.build(self.generator.trainable_variables)
@@ -137,6 +142,8 @@ class SemiSupervisedGAN(keras.Model):
         return super().fit(x, y, **kwargs)
 
     def train_step(self, data):
+        if len(data) == 1:  # fit(x=(...)): Keras hands ((u, l, y),)
+            data = data[0]
         unlabelled, labelled, labels = data
         batch = ops.shape(unlabelled)[0]
         size = (batch, self.codings_size)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -335,18 +336,41 @@ def _load_best(model: keras.Model, directory: Path, best: dict) -> None:
     model.load_weights(path)
 
 
+def _first(err: Exception, width: int = 120) -> str:
+    """The first line of an error message, shortened for another one."""
+    lines = str(err).strip().splitlines() or [""]
+    return lines[0][:width]
+
+
 def _restore(model: keras.Model, directory: Path, state: dict) -> None:
     if not model.optimizer.built:
         model.optimizer.build(model.trainable_variables)
     weights = directory / state["weights"]
     try:
-        model.load_weights(weights)
+        # Keras only warns when it skips an optimizer's saved state; a
+        # resume that silently resets Adam's moments is not exact.
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            model.load_weights(weights)
+        skipped = [
+            str(w.message)
+            for w in caught
+            if "Skipping variable loading" in str(w.message)
+        ]
+        if skipped:
+            raise RuntimeError(skipped[0].split(",")[0])
     except Exception as err:
         raise ValueError(
             f"checkpoint_dir: {weights.name} in {directory.name!r} does "
-            f"not fit this model ({type(err).__name__}); it was saved "
-            "by another architecture. " + _start_over(directory)
+            f"not fit this model ({type(err).__name__}: {_first(err)}); "
+            "it was saved by another architecture or another version "
+            "of the model's code. " + _start_over(directory)
         ) from None
+    for w in caught:  # pass on the warnings that were not about state
+        if "Skipping variable loading" not in str(w.message):
+            warnings.warn_explicit(
+                w.message, w.category, w.filename, w.lineno
+            )
     saved, live = state.get("seed_states", []), seed_states(model)
     if len(saved) != len(live):
         raise ValueError(

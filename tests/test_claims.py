@@ -57,7 +57,9 @@ def test_chapter1_every_seed_finds_pcas_plane():
     v = glued("01_pca_linear_autoencoder")
     angles = v["ch1_angles"]
     assert len(angles) >= 3 and max(angles) < 1.0  # degrees
-    assert num(v, "ch1_worst_angle") == pytest.approx(max(angles), abs=1e-3)
+    assert num(v, "ch1_worst_angle") == pytest.approx(
+        max(angles), abs=1e-3
+    )
     assert num(v, "ch1_r2") > 0.999
 
 
@@ -65,8 +67,10 @@ def test_chapter2_claims():
     v = glued("02_stacked_autoencoders")
     for k in (2, 10, 30):  # the AE is below PCA at every code size
         assert num(v, f"ch2_gain_lo_{k}") > 20
-    gaps = [num(v, f"ch2_mse_pca_{k}") - num(v, f"ch2_mse_ae_{k}")
-            for k in (2, 10, 30)]
+    gaps = [
+        num(v, f"ch2_mse_pca_{k}") - num(v, f"ch2_mse_ae_{k}")
+        for k in (2, 10, 30)
+    ]
     assert gaps[0] > gaps[1] > gaps[2] > 0  # the absolute gap shrinks
     assert 45 < num(v, "ch2_params_ratio") < 55
     tied, untied = v["ch2_mse_tied_runs"], v["ch2_mse_untied_runs"]
@@ -74,10 +78,12 @@ def test_chapter2_claims():
     assert np.mean(tied) < 1.15 * np.mean(untied)  # ... a small price
     assert spread(v["ch2_gap_tied_runs"], v["ch2_gap_untied_runs"])
     # t-SNE: no faster on the codings, and less faithful to the pixels
-    assert spread(v["ch2_tsne_seconds_codes_runs"],
-                  v["ch2_tsne_seconds_pixels_runs"])
-    assert better(v["ch2_tsne_trust_codes_runs"],
-                  v["ch2_tsne_trust_pixels_runs"])
+    assert spread(
+        v["ch2_tsne_seconds_codes_runs"], v["ch2_tsne_seconds_pixels_runs"]
+    )
+    assert better(
+        v["ch2_tsne_trust_codes_runs"], v["ch2_tsne_trust_pixels_runs"]
+    )
     assert num(v, "ch2_trust_pca") < num(v, "ch2_trust_ae")
     # solution 1: the shallow AE beats PCA (no seed) but not the deep one
     shallow = v["ch2_shallow_runs"]

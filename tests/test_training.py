@@ -467,6 +467,24 @@ def test_a_checkpoint_of_another_architecture_is_refused(tmp_path, capsys):
     assert str(tmp_path) not in message + capsys.readouterr().out
 
 
+def test_a_checkpoint_whose_optimizer_state_does_not_fit_is_refused(
+    tmp_path,
+):
+    """Keras only warns when it skips saved optimizer state; we refuse."""
+    folder = tmp_path / "run"
+    resumable_fit(tiny_model(), X, Y, epochs=1, checkpoint_dir=folder)
+    model = tiny_model()
+    model.compile(
+        optimizer=keras.optimizers.SGD(0.05, momentum=0.9), loss="mse"
+    )
+    with pytest.raises(ValueError) as err:
+        resumable_fit(model, X, Y, epochs=2, checkpoint_dir=folder)
+    message = str(err.value)
+    assert "does not fit this model" in message
+    assert "Skipping variable loading for optimizer" in message
+    assert "delete the folder 'run'" in message
+
+
 def test_seed_states_must_match(tmp_path):
     resumable_fit(tiny_model(), X, Y, epochs=1, checkpoint_dir=tmp_path)
     state = json.loads((tmp_path / STATE_FILE).read_text())
