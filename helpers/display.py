@@ -19,6 +19,15 @@ from helpers import checks
 GLUE_PREFIX = "application/papermill.record/"
 
 
+def _plain(value: Any) -> Any:
+    """NumPy scalars (also inside lists and tuples) as Python numbers."""
+    if hasattr(value, "item") and getattr(value, "shape", None) == ():
+        return value.item()
+    if isinstance(value, (list, tuple)):
+        return type(value)(_plain(v) for v in value)
+    return value
+
+
 def glue(
     name: str, value: Any, display: bool = False, fmt: str | None = None
 ) -> None:
@@ -41,8 +50,7 @@ def glue(
     if fmt is not None and not isinstance(fmt, str):
         raise TypeError(f"fmt: expected a format string, got {fmt!r}")
     checks.boolean("display", display)
-    if hasattr(value, "item") and getattr(value, "shape", None) == ():
-        value = value.item()  # NumPy scalars as plain Python numbers
+    value = _plain(value)  # NumPy numbers as Python ones, lists too
     try:
         shown = fmt.format(value) if fmt is not None else value
     except (ValueError, TypeError, IndexError, KeyError) as err:

@@ -36,8 +36,12 @@ class Summary:
         digits = checks.positive_int("digits", digits, minimum=0)
         if self.n == 1:
             return f"{self.mean:.{digits}f} (n=1)"
+        sd_digits = digits
+        while 0 < self.sd and round(self.sd, sd_digits) == 0:
+            sd_digits += 1  # a real spread never prints as "± 0"
         return (
-            f"{self.mean:.{digits}f} ± {self.sd:.{digits}f} (n={self.n})"
+            f"{self.mean:.{digits}f} ± {self.sd:.{sd_digits}f} "
+            f"(n={self.n})"
         )
 
     def __str__(self) -> str:

@@ -8,6 +8,7 @@ claim "no difference" on that interval containing 0, never on one number.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import nbformat
@@ -31,6 +32,9 @@ def glued(stem: str) -> dict:
             meta = out.get("metadata", {}).get("scrapbook")
             if meta:
                 text = out["data"][meta["mime_prefix"] + "text/plain"]
+                # np.float64(0.98) -> 0.98 (outputs stored before glue()
+                # turned NumPy numbers inside lists into Python ones)
+                text = re.sub(r"np\.\w+\(([^()]*)\)", r"\1", text)
                 try:
                     values[meta["name"]] = ast.literal_eval(text)
                 except (ValueError, SyntaxError):
@@ -89,3 +93,38 @@ def test_chapter2_claims():
     shallow = v["ch2_shallow_runs"]
     assert max(shallow) < num(v, "ch2_mse_pca_30")
     assert better(v["ch2_mse_untied_runs"], shallow)
+
+
+def test_chapter3_claims():
+    v = glued("03_pretraining")
+    runs = {
+        k[: -len("_runs")]: x for k, x in v.items() if k.endswith("_runs")
+    }
+    # Greedy stacking, even fine-tuned, ends worse than end to end.
+    assert better(runs["ch3_mse_e2e"], runs["ch3_mse_greedy_ft"])
+    assert better(runs["ch3_mse_greedy_ft"], runs["ch3_mse_greedy"])
+    # The 2007 result does not appear: the interval contains 0.
+    assert spread(runs["ch3_sig_pre"], runs["ch3_sig_rand"])
+    for data in ("fashionmnist", "mnist"):
+        arm = {
+            k: runs[f"ch3_{data}_{k}_100"]
+            for k in ("scratch", "finetuned", "frozen", "lrpix")
+        }
+        # 100 labels: fine-tuned and scratch within the spread, and no
+        # network is above logistic regression on the pixels.
+        assert spread(arm["finetuned"], arm["scratch"])
+        for net in ("scratch", "finetuned", "frozen"):
+            assert not better(arm["lrpix"], arm[net])
+        for n in (1000, 5000):  # fine-tuned's mean is above scratch's
+            assert np.mean(runs[f"ch3_{data}_finetuned_{n}"]) > np.mean(
+                runs[f"ch3_{data}_scratch_{n}"]
+            )
+        for n in (100, 1000, 5000, 55000):  # PCA's probe is the higher
+            assert np.mean(runs[f"ch3_{data}_lrpca_{n}"]) > np.mean(
+                runs[f"ch3_{data}_frozen_{n}"]
+            ) - (0.002 if n == 55000 else 0)
+    # The one interval that excludes 0 among the mid label counts.
+    assert better(
+        [-x for x in runs["ch3_fashionmnist_finetuned_5000"]],
+        [-x for x in runs["ch3_fashionmnist_scratch_5000"]],
+    )

@@ -146,54 +146,47 @@ def test_the_tied_weights_are_not_saved_twice():
     assert len(model.weights) == 6
 
 
-def test_minibatch_stddev_appends_each_groups_spread():
+def test_minibatch_stddev_appends_the_batchs_mean_spread():
     from helpers.layers import MinibatchStdDev
 
     x = np.array(
         [
-            [0.0, 2.0],
-            [2.0, 2.0],
-            [4.0, 2.0],
-            [1.0, 5.0],
-            [1.0, 5.0],
-            [1.0, 5.0],
+            [0.0, 1.0, 2.0],
+            [2.0, 1.0, 0.0],
+            [4.0, 1.0, 2.0],
+            [2.0, 1.0, 4.0],
         ],
-        "float32",
+        dtype="float32",
     )
-    out = keras.ops.convert_to_numpy(MinibatchStdDev(group_size=3)(x))
-    # group 1: std of columns [1.633, 0] -> mean 0.8165; group 2: all alike
-    spread = np.mean(np.std(x[:3], axis=0))
-    expected = np.c_[x, [spread] * 3 + [0.0] * 3]
-    np.testing.assert_allclose(out, expected, rtol=1e-6)
+    out = keras.ops.convert_to_numpy(MinibatchStdDev()(x))
+    # per-feature std over the batch (ddof 0), then the mean over features
+    spread = np.mean(np.sqrt(np.var(x, axis=0) + 1e-8))
+    np.testing.assert_allclose(out, np.c_[x, [spread] * 4], rtol=1e-5)
+    assert spread == pytest.approx(
+        (np.sqrt(2) + 0 + np.sqrt(2)) / 3, rel=1e-4
+    )
     assert MinibatchStdDev().compute_output_shape((None, 5)) == (None, 6)
 
 
-def test_minibatch_stddev_keeps_a_real_and_a_fake_half_apart():
-    """The GAN sends both halves in one call: neither may see the other's spread."""
+def test_minibatch_stddev_tells_a_collapsed_batch_from_a_varied_one():
+    """The GAN sends real and fake batches in separate calls."""
     from helpers.layers import MinibatchStdDev
 
     rng = np.random.default_rng(0)
-    real = rng.normal(size=(16, 4)).astype("float32")
-    collapsed = np.repeat(real[:1], 16, axis=0)  # one image, 16 times
-    out = keras.ops.convert_to_numpy(
-        MinibatchStdDev()(np.r_[real, collapsed])
-    )
-    assert np.all(out[:16, -1] > 0.5) and np.all(out[16:, -1] < 1e-6)
-    assert MinibatchStdDev().group_size == 16
+    varied = rng.normal(size=(16, 4)).astype("float32")
+    collapsed = np.repeat(varied[:1], 16, axis=0)
+    a = keras.ops.convert_to_numpy(MinibatchStdDev()(varied))[:, -1]
+    b = keras.ops.convert_to_numpy(MinibatchStdDev()(collapsed))[:, -1]
+    assert np.all(a > 0.5) and np.all(b < 1e-3)
 
 
-def test_minibatch_stddev_config_and_checks():
+def test_minibatch_stddev_refuses_images_and_round_trips_its_config():
     from helpers.layers import MinibatchStdDev
 
-    layer = MinibatchStdDev(group_size=4)
-    clone = MinibatchStdDev.from_config(layer.get_config())
-    assert clone.group_size == 4
-    with pytest.raises(
-        ValueError, match="group_size: expected an integer >= 2"
-    ):
-        MinibatchStdDev(group_size=1)
-    with pytest.raises(TypeError, match="group_size: expected an integer"):
-        MinibatchStdDev(group_size=2.0)
+    clone = MinibatchStdDev.from_config(MinibatchStdDev().get_config())
+    assert isinstance(clone, MinibatchStdDev)
+    with pytest.raises(ValueError, match="inputs: expected"):
+        MinibatchStdDev()(np.zeros((2, 3, 3), "float32"))
 
 
 def test_dense_discriminator_with_minibatch_std():

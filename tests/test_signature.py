@@ -172,7 +172,7 @@ def test_run_fit_checks_the_data_range_of_the_model(run):
 def test_run_fit_checks_its_arguments(run):
     with pytest.raises(ValueError, match="name: expected a plain name"):
         fit(run, name="../up")
-    with pytest.raises(TypeError, match=r"x\[0\]: expected an array"):
+    with pytest.raises(TypeError, match="x: expected an array"):
         run.fit(build(), "data", Y, name="tiny", epochs=1, batch_size=4)
     with pytest.raises(TypeError, match="y: expected an array"):
         run.fit(build(), X, "labels", name="tiny", epochs=1, batch_size=4)

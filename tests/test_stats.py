@@ -20,6 +20,9 @@ def test_summary_is_mean_sample_sd_and_t_interval():
     )
     assert s.format() == "2.000 ± 1.000 (n=3)" and str(s) == s.format()
     assert s.format(digits=1) == "2.0 ± 1.0 (n=3)"
+    # a spread that rounds to 0 gets the digits it needs, never "± 0"
+    assert summary([19.2, 19.5, 19.8]).format(0) == "20 ± 0.3 (n=3)"
+    assert summary([5.0, 5.0, 5.0]).format(1) == "5.0 ± 0.0 (n=3)"
 
 
 def test_summary_matches_numpy_and_scipy():
