@@ -45,17 +45,19 @@ if "google.colab" in sys.modules:
     if not os.path.isdir(HOME):
         # The helpers package, its judge and models; Colab's own
         # TensorFlow stays (the package asks only for a Keras 3).
-        subprocess.run(["git", "clone", "-q", "--depth", "1",
-                        "-b", BRANCH, REPO, HOME], check=True)
-        subprocess.run([sys.executable, "-m", "pip", "install",
-                        "-q", "-e", HOME], check=True)
+        clone = ["git", "clone", "-q", "--depth", "1", "-b", BRANCH]
+        subprocess.run([*clone, REPO, HOME], check=True)
+        pip = [sys.executable, "-m", "pip", "install", "-q", "-e", HOME]
+        subprocess.run(pip, check=True)
     sys.path.insert(0, HOME)
     os.chdir(HOME + "/book")
     import tensorflow as tf
 
     if not tf.config.list_logical_devices("GPU"):
-        print("No GPU: Runtime > Change runtime type > T4 GPU, then run"
-              " again; or set PROFILE = 'cpu' (smaller, slower).")'''
+        print(
+            "No GPU: Runtime > Change runtime type > T4 GPU, then run"
+            " again; or set PROFILE = 'cpu' (smaller, slower)."
+        )'''
 
 
 def toc_files(root: Path = ROOT) -> list[str]:
