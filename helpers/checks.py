@@ -50,6 +50,8 @@ def as_array(
         raise TypeError(
             f"{name}: expected an array, could not convert it ({err})"
         ) from None
+    if arr.dtype.name in ("bfloat16", "float8_e4m3fn", "float8_e5m2"):
+        arr = arr.astype(np.float32)  # mixed precision's (ml_dtypes)
     if numeric and not (
         np.issubdtype(arr.dtype, np.number) or arr.dtype == bool
     ):

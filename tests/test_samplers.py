@@ -248,3 +248,13 @@ def test_saves_and_loads_whole(kind, tmp_path):
     np.testing.assert_array_equal(
         loaded.sample(5, seed=3), sampler.sample(5, seed=3)
     )
+
+
+def test_to_unit_range_takes_mixed_precision_output():
+    """A generator under mixed_bfloat16 returns bfloat16 images."""
+    import ml_dtypes
+
+    x = np.array([[-1.0, 0.0, 1.0]], dtype=ml_dtypes.bfloat16)
+    out = to_unit_range(x)
+    assert out.dtype == np.float32
+    np.testing.assert_array_equal(out, [[0.0, 0.5, 1.0]])
