@@ -128,3 +128,39 @@ def test_chapter3_claims():
         [-x for x in runs["ch3_fashionmnist_finetuned_5000"]],
         [-x for x in runs["ch3_fashionmnist_scratch_5000"]],
     )
+
+
+def test_chapter4_claims():
+    v = glued("04_conv_recurrent_denoising_sparse")
+    r = {
+        k[: -len("_runs")]: x for k, x in v.items() if k.endswith("_runs")
+    }
+    assert better(r["ch4_mse_conv"], r["ch4_mse_dense"])
+    assert better(r["ch4_mse_conv"], r["ch4_mse_recurrent"])
+    assert num(v, "ch4_params_conv") < 0.55 * num(v, "ch4_params_dense")
+    sigmas = (10, 20, 30, 50)
+    # The plain AE raises strong noise's PSNR and lowers mild noise's.
+    assert min(r["ch4_psnr_0_30"]) > num(v, "ch4_psnr_input_30")
+    assert max(r["ch4_psnr_0_10"]) < num(v, "ch4_psnr_input_10")
+    for test in sigmas:  # each column's best is on or next to the diagonal
+        col = {t: np.mean(r[f"ch4_psnr_{t}_{test}"]) for t in sigmas}
+        best = max(col, key=col.get)
+        assert abs(sigmas.index(best) - sigmas.index(test)) <= 1
+    assert better(
+        [-x for x in r["ch4_psnr_20_20"]], [-x for x in r["ch4_psnr_0_20"]]
+    )
+    # "a few hundredths of a decibel to two tenths"
+    sds = [np.std(x, ddof=1) for k, x in r.items() if "psnr" in k]
+    assert max(sds) < 0.25
+    assert (
+        abs(num(v, "ch4_psnr_wrong") - num(v, "ch4_psnr_right") - 48.13)
+        < 0.01
+    )
+    # Sparsity: KL reaches its target, L1 goes lower, both cost error.
+    assert abs(num(v, "ch4_sparse_mean_kl") - num(v, "ch4_target")) < 0.01
+    assert num(v, "ch4_sparse_mean_l1") < num(v, "ch4_sparse_mean_kl")
+    assert num(v, "ch4_sparse_mean_none") > 0.3
+    for kind in ("l1", "kl"):
+        assert better(
+            r["ch4_sparse_mse_none"], r[f"ch4_sparse_mse_{kind}"]
+        )
