@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 import json
+import sys
 from collections.abc import Sequence
 from typing import Any
 
@@ -119,22 +120,30 @@ def _custom_classes(model: keras.Model) -> dict[str, type]:
 
 
 def code_digest(model: keras.Model) -> str | None:
-    """A hash of the source of every non-Keras class the model uses.
+    """A hash of the code of every non-Keras class the model uses.
 
-    A changed ``train_step`` or custom layer changes the training without
-    changing any config; None when the model is made of Keras classes.
+    A changed ``train_step``, custom layer or function they call changes
+    the training without changing any config. So a class from a module
+    (``helpers.infogan``) counts with its whole module's source, a class
+    defined in a notebook with its own; None for Keras-only models.
     """
     checks.instance("model", model, keras.Model)
     classes = _custom_classes(model)
     if not classes:
         return None
-    digest = hashlib.sha256()
-    for name, cls in sorted(classes.items()):
+    sources = {}
+    for name, cls in classes.items():
+        module = sys.modules.get(cls.__module__)
         try:
-            source = inspect.getsource(cls)
+            if module is not None and getattr(module, "__file__", None):
+                sources[cls.__module__] = inspect.getsource(module)
+            else:
+                sources[name] = inspect.getsource(cls)
         except (OSError, TypeError):  # no source file (an odd session)
-            source = name
-        digest.update(name.encode() + source.encode())
+            sources[name] = name
+    digest = hashlib.sha256()
+    for key, source in sorted(sources.items()):
+        digest.update(key.encode() + source.encode())
     return digest.hexdigest()[:16]
 
 

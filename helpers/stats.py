@@ -36,6 +36,8 @@ class Summary:
         digits = checks.positive_int("digits", digits, minimum=0)
         if self.n == 1:
             return f"{self.mean:.{digits}f} (n=1)"
+        if self.sd == 0:  # every run gave the same value
+            return f"{self.mean:.{digits}f} (n={self.n}, all equal)"
         sd_digits = digits
         while 0 < self.sd and round(self.sd, sd_digits) == 0:
             sd_digits += 1  # a real spread never prints as "± 0"
@@ -104,9 +106,18 @@ def verdict(
     checks.boolean("lower_is_better", lower_is_better)
     checks.instance("prefix", prefix, str)
     width = checks.positive_int("width", width)
-    d = difference(a, b)
     first, second = names
+    d = difference(a, b)  # checks both arms
+    va, vb = _values("a", a), _values("b", b)
     words = ("better", "worse") if lower_is_better else ("lower", "higher")
+    if np.ptp(va) == 0 and np.ptp(vb) == 0:  # no spread: no interval
+        if va[0] == vb[0]:
+            text = f"{first} and {second}: the same in every seed"
+        else:
+            word = words[0] if va[0] < vb[0] else words[1]
+            text = f"{first} is {word} than {second} in every seed"
+        text += f" ({va[0]:.4g} against {vb[0]:.4g})"
+        return textwrap.fill(prefix + text, width, subsequent_indent="  ")
     ci = f"[{d.low:.3g}, {d.high:.3g}]"
     interval = f"(difference {d.mean:+.3g}, 95 % CI {ci})"
     if d.high < 0:

@@ -146,7 +146,7 @@ def test_bad_arguments():
     ):
         two_phase_epoch(gen, disc, gan, images(64) * 255)
     with pytest.raises(
-        ValueError, match=r"real: expected values in \[0, 1\]"
+        ValueError, match=r"real: expected values in \[-1, 1\]"
     ):
         two_phase_step(gen, disc, gan, images(4) * 255)
     with pytest.raises(

@@ -264,3 +264,35 @@ def test_a_vae_built_after_other_models_resumes(run):
     build(), functional(), tiny_gan("normal")
     again = run.fit(tiny_vae(1.0), images, **kwargs)
     assert again.directory == first.directory and again.resumed_from == 1
+
+
+def test_code_digest_follows_the_module_a_class_comes_from(
+    tmp_path, monkeypatch
+):
+    """A change to a function the train_step calls is a change of code."""
+    import importlib
+    import sys
+
+    def write(scale: float) -> None:
+        (tmp_path / "mymodel.py").write_text(
+            "import keras\n\n\n"
+            f"def helper(x):\n    return x * {scale}\n\n\n"
+            "class Tiny(keras.Model):\n"
+            "    def __init__(self, **kw):\n"
+            "        super().__init__(**kw)\n"
+            "        self.dense = keras.layers.Dense(1)\n\n"
+            "    def call(self, x):\n"
+            "        return self.dense(helper(x))\n"
+        )
+
+    monkeypatch.syspath_prepend(str(tmp_path))
+    digests = []
+    for scale in (1.0, 2.0, 2.0):
+        write(scale)
+        sys.modules.pop("mymodel", None)
+        importlib.invalidate_caches()
+        module = importlib.import_module("mymodel")
+        digests.append(signature.code_digest(module.Tiny()))
+    sys.modules.pop("mymodel", None)
+    assert digests[0] != digests[1] == digests[2]
+    assert signature.code_digest(build()) is None  # Keras classes only

@@ -22,7 +22,7 @@ def test_summary_is_mean_sample_sd_and_t_interval():
     assert s.format(digits=1) == "2.0 ± 1.0 (n=3)"
     # a spread that rounds to 0 gets the digits it needs, never "± 0"
     assert summary([19.2, 19.5, 19.8]).format(0) == "20 ± 0.3 (n=3)"
-    assert summary([5.0, 5.0, 5.0]).format(1) == "5.0 ± 0.0 (n=3)"
+    assert summary([5.0, 5.0, 5.0]).format(1) == "5.0 (n=3, all equal)"
 
 
 def test_summary_matches_numpy_and_scipy():
@@ -156,3 +156,12 @@ def test_bootstrap_arguments():
         summary(np.zeros((2, 2)))
     with pytest.raises(TypeError, match="values: expected an array"):
         summary("1, 2, 3")
+
+
+def test_verdict_on_arms_without_spread_gives_no_interval():
+    line = verdict([10.0, 10.0, 10.0], [10.0, 10.0], ("A", "B"))
+    assert line == "A and B: the same in every seed (10 against 10)"
+    line = verdict([1.0, 1.0], [2.0, 2.0], ("A", "B"), prefix="classes: ")
+    assert line == "classes: A is lower than B in every seed (1 against 2)"
+    with pytest.raises(ValueError, match="at least 2 values"):
+        verdict([1.0], [1.0, 1.0])
