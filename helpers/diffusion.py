@@ -11,6 +11,8 @@ conditional and an unconditional prediction. Taught in chapter 10.
 
 from __future__ import annotations
 
+import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -353,6 +355,21 @@ def ddim_step(x, eps, t, t_prev, schedule):
     return np.sqrt(abar_prev) * x0 + np.sqrt(1 - abar_prev) * eps
 
 
+CHUNK = 1000  # images per network call while sampling
+_PREDICTORS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _predictor(network: keras.Model) -> Callable:
+    """The network's compiled inference call, traced once per network."""
+    if network not in _PREDICTORS:
+        ref = weakref.ref(network)  # the cache must not keep it alive
+        _PREDICTORS[network] = tf.function(
+            lambda inputs: ref()(inputs, training=False),
+            reduce_retracing=True,
+        )
+    return _PREDICTORS[network]
+
+
 def sample(
     model: Diffusion,
     n: int,
@@ -398,14 +415,17 @@ def sample(
             )
         grid = np.linspace(0, schedule.steps - 1, steps).round()
         times = sorted({int(v) for v in grid}, reverse=True)
-    network = model.network
-    predict = tf.function(
-        lambda inputs: network(inputs, training=False),
-        reduce_retracing=True,
-    )
+    predict = _predictor(model.network)
 
-    def run(inputs):
-        return predict([tf.constant(v) for v in inputs]).numpy()
+    def run(inputs):  # in chunks: memory stays flat for any n
+        return np.concatenate(
+            [
+                predict(
+                    [tf.constant(v[i : i + CHUNK]) for v in inputs]
+                ).numpy()
+                for i in range(0, len(inputs[0]), CHUNK)
+            ]
+        )
 
     x = rng.standard_normal((n, 28, 28)).astype("float32")
     kept = {}
