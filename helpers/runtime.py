@@ -267,4 +267,33 @@ def start(
     seed_everything(seed)
     run = Run(profile=chosen, source=source, seed=seed, changes=changes)
     print(run)
+    if chosen == "smoke":
+        _warn_smoke()
     return run
+
+
+SMOKE_NOTE = (
+    "This page ran with the smoke sizes, a test that "
+    "every cell runs (minutes on a CPU). Its numbers and figures are not "
+    "the chapter's results, and the findings the text states do not "
+    "apply to them. Run it with the cpu or gpu profile for those."
+)
+
+
+def _warn_smoke() -> None:
+    """Say on the page itself that a smoke run's numbers mean nothing."""
+    try:
+        from IPython import get_ipython
+        from IPython.display import HTML, display
+    except ImportError:  # plain Python: the printed line is enough
+        get_ipython = None
+    if get_ipython is not None and get_ipython() is not None:
+        display(
+            HTML(
+                '<div class="admonition warning">'
+                '<p class="admonition-title">Smoke profile</p>'
+                f"<p>{SMOKE_NOTE}</p></div>"
+            )
+        )
+    else:
+        print(textwrap.fill(f"Smoke profile. {SMOKE_NOTE}", 74))

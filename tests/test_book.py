@@ -77,10 +77,29 @@ def test_chapter_structure(chapter):
 @pytest.mark.parametrize("chapter", CHAPTERS)
 def test_committed_outputs_come_from_a_real_profile(chapter):
     runs = json.loads((ROOT / "data" / "runs.json").read_text())
-    assert runs[f"{chapter}.ipynb"]["profile"] in ("cpu", "gpu")
+    profile = runs[f"{chapter}.ipynb"]["profile"]
     nb = read(chapter)
     report = "".join(o.get("text", "") for o in nb.cells[-1].outputs)
-    assert report.split()[:2] in (["profile", "cpu"], ["profile", "gpu"])
+    assert report.split()[:2] == ["profile", profile]
+    if profile in ("cpu", "gpu"):
+        return
+    # A chapter whose cpu run is still to come may hold smoke outputs
+    # only while the page warns that its numbers are no results and the
+    # README lists it as pending.
+    assert profile == "smoke", profile
+    pages = [
+        o.get("data", {}).get("text/html", "")
+        for c in nb.cells
+        for o in c.get("outputs", [])
+    ]
+    assert any("Smoke profile" in html for html in pages), (
+        "a smoke-run chapter shows the smoke warning"
+    )
+    readme = (ROOT / "README.md").read_text()
+    pending = readme.split("## Pending runs", 1)[-1].split("\n## ", 1)[0]
+    assert f"`{Path(chapter).name}`" in pending, (
+        "README's 'Pending runs' lists every smoke-run chapter"
+    )
 
 
 def _texts(cell) -> list[str]:

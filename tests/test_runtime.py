@@ -83,10 +83,13 @@ def test_start_applies_profile_and_reports(monkeypatch, capsys, tmp_path):
     ns = {"EPOCHS": 30}
     run = runtime.start(ns, "auto", 7, smoke=dict(EPOCHS=1))
     assert ns["EPOCHS"] == 1 and ns["PROFILE"] == "smoke" and run.seed == 7
-    assert (
-        "profile smoke ($AEGAN_PROFILE), seed 7; sizes: EPOCHS=1"
-        in capsys.readouterr().out
-    )
+    out = capsys.readouterr().out
+    assert "profile smoke ($AEGAN_PROFILE), seed 7; sizes: EPOCHS=1" in out
+    # outside a kernel the warning is printed: a smoke run's numbers
+    # are no results
+    assert "Smoke profile. This page ran with the smoke sizes" in out
+    runtime.start(ns, "cpu", 7)
+    assert "Smoke profile" not in capsys.readouterr().out
     assert run.artifact_dir("ae") == tmp_path / "smoke" / "ae"
     with pytest.raises(ValueError, match="name: expected a plain name"):
         run.artifact_dir("../x")
