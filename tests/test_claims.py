@@ -172,6 +172,73 @@ def test_chapter4_claims():
         )
 
 
+def test_chapter5_claims():
+    v = glued("05_variational_autoencoders")
+
+    def runs(prefix: str) -> dict:
+        return {
+            k[len(prefix) : -len("_runs")]: x
+            for k, x in v.items()
+            if k.startswith(prefix) and k.endswith("_runs")
+        }
+
+    fid, psnr = runs("ch5_fid_"), runs("ch5_psnr_")
+    active = runs("ch5_active_")
+    # Active units: every unit at latent size 2 in every seed; most
+    # switched off at 32 and 64, and 64 adds none within the seed spread
+    assert all(c == 2 for c in active["2"]) and len(active["2"]) >= 3
+    assert stats.summary(active["32"]).high < 32 / 2
+    assert not better(active["32"], active["64"])
+    # "the plain autoencoder reconstructs better at every latent size"
+    # (reconstruction does not depend on the sampler: full = diagonal)
+    for k in (2, 32, 64):
+        assert psnr[f"ae_{k}_full"] == psnr[f"ae_{k}_diagonal"]
+        assert better(
+            [-p for p in psnr[f"ae_{k}_full"]],
+            [-p for p in psnr[f"vae_{k}"]],
+        )
+    # "the 64-D VAE reconstructs no better than the 32-D one"
+    assert not better(
+        [-p for p in psnr["vae_64"]], [-p for p in psnr["vae_32"]]
+    )
+    # A full covariance beats a diagonal one at 32 and 64, not at 2
+    for k in (32, 64):
+        assert better(fid[f"ae_{k}_full"], fid[f"ae_{k}_diagonal"])
+    assert spread(fid["ae_2_full"], fid["ae_2_diagonal"])
+    # The VAE beats the diagonal Gaussian at 32 and 64 and the full one at
+    # no size: within the spread at 2 and 64, worse at 32; at 2 within the
+    # spread of the diagonal one too
+    for k in (32, 64):
+        assert better(fid[f"vae_{k}"], fid[f"ae_{k}_diagonal"])
+    for k in (2, 32, 64):
+        assert not better(fid[f"vae_{k}"], fid[f"ae_{k}_full"])
+    assert spread(fid["vae_2"], fid["ae_2_full"])
+    assert spread(fid["vae_64"], fid["ae_64_full"])
+    assert better(fid["ae_32_full"], fid["vae_32"])
+    assert spread(fid["vae_2"], fid["ae_2_diagonal"])
+    # β: KL and test PSNR fall at each step from 0.2 to 1 to 5
+    kl = [v[f"ch5_beta_kl_{t}_runs"] for t in ("0_2", "1_0", "5_0")]
+    rec = [v[f"ch5_beta_psnr_{t}_runs"] for t in ("0_2", "1_0", "5_0")]
+    for lo, hi in ((1, 0), (2, 1)):
+        assert better(kl[lo], kl[hi])
+        assert better([-p for p in rec[lo]], [-p for p in rec[hi]])
+    # Likelihood: every seed's estimate is above Burda et al.'s 86.76
+    # nats, and the negative ELBO is looser than the k-sample bound
+    nll, elbo = v["ch5_nll_runs"], v["ch5_elbo_runs"]
+    assert len(nll) >= 3 and min(nll) > 86.76
+    assert better(nll, elbo)
+    assert num(v, "ch5_nll") == pytest.approx(np.mean(nll), abs=1e-2)
+    # Convolutional VAE: higher PSNR and a higher (worse) Fréchet distance
+    # than the dense 32-D one
+    conv_psnr = v["ch5_psnr_conv_vae_runs"]
+    assert better([-p for p in psnr["vae_32"]], [-p for p in conv_psnr])
+    assert better(fid["vae_32"], v["ch5_fid_conv_vae_runs"])
+    # Per-class PSNR (first seed): the worst class is one with handles or
+    # straps, the best a trouser
+    assert v["ch5_worst_class"] in ("Bag", "Sandal")
+    assert v["ch5_best_class"] == "Trouser"
+
+
 def test_chapter7_claims():
     v = glued("07_gans")
     # "the compiled trainer ran an epoch ...x faster" (timed once)
