@@ -371,6 +371,42 @@ def test_chapter5_claims():
     assert v["ch5_best_class"] == "Trouser"
 
 
+def test_chapter6_claims():
+    v = glued("06_adversarial_examples")
+
+    def r(ds, model, attack):
+        runs = v[f"ch6_{ds}_{model}_{attack}_runs"]
+        assert len(runs) >= 3
+        return runs
+
+    for ds in ("mnist", "fashionmnist"):
+        # FGSM raises the plain model's error far above its clean error
+        assert better(r(ds, "plain", "clean"), r(ds, "plain", "fgsm"))
+        # PGD beats FGSM (true and own labels) on the adversarially trained
+        assert better(r(ds, "robust", "fgsm"), r(ds, "robust", "pgd"))
+        assert better(r(ds, "robust", "fgsm_own"), r(ds, "robust", "pgd"))
+        # transfer stays below white-box FGSM for the plain models
+        assert better(r(ds, "plain", "transfer"), r(ds, "plain", "fgsm"))
+    # Fashion-MNIST: true-label FGSM error below the clean error
+    fm = "fashionmnist"
+    assert better(r(fm, "robust", "fgsm"), r(fm, "robust", "clean"))
+    # label leaking: own labels attack the robust model better ...
+    assert better(r(fm, "robust", "fgsm"), r(fm, "robust", "fgsm_own"))
+    # ... while on the plain model they give the weaker attack
+    assert better(r(fm, "plain", "fgsm_own"), r(fm, "plain", "fgsm"))
+    # transfer beats true-label FGSM on the robust model, own labels beat it
+    assert better(r(fm, "robust", "fgsm"), r(fm, "robust", "transfer"))
+    assert better(r(fm, "robust", "transfer"), r(fm, "robust", "fgsm_own"))
+    # the paper's transfer ordering holds on Fashion-MNIST
+    assert better(r(fm, "robust", "transfer"), r(fm, "plain", "transfer"))
+    # MNIST: these differences are within the seed spread
+    mn = "mnist"
+    assert spread(r(mn, "robust", "fgsm"), r(mn, "robust", "fgsm_own"))
+    assert spread(r(mn, "robust", "fgsm"), r(mn, "robust", "transfer"))
+    assert spread(r(mn, "robust", "transfer"), r(mn, "robust", "fgsm_own"))
+    assert spread(r(mn, "robust", "transfer"), r(mn, "plain", "transfer"))
+
+
 def test_chapter7_claims():
     v = glued("07_gans")
     # "the compiled trainer ran an epoch ...x faster" (timed once)
