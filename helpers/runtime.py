@@ -287,7 +287,10 @@ def _warn_smoke() -> None:
         from IPython.display import HTML, display
     except ImportError:  # plain Python: the printed line is enough
         get_ipython = None
-    if get_ipython is not None and get_ipython() is not None:
+    shell = get_ipython() if get_ipython is not None else None
+    # A kernel (Jupyter, Colab, papermill) renders HTML; a terminal or
+    # an in-process shell (pytest plugins) would print "<... object>".
+    if getattr(shell, "kernel", None) is not None:
         display(
             HTML(
                 '<div class="admonition warning">'
