@@ -31,23 +31,44 @@ class Summary:
     low: float
     high: float
 
-    def format(self, digits: int = 3) -> str:
-        """``0.123 ± 0.004 (n=3)``, or ``0.123 (n=1)`` for a single run."""
+    def format(self, digits: int = 3, with_n: bool = True) -> str:
+        """``0.123 ± 0.004 (n=3)``, or ``0.123 (n=1)`` for a single run.
+
+        ``digits`` is the mean's decimals; the spread gets the decimals
+        it needs to show one significant digit, and a spread under
+        0.001 prints as ``3e-05`` so it never reads as "± 0.000". A
+        spread at float-rounding level means every run gave the same
+        value. ``with_n=False`` drops the ``(n=...)`` for tables that
+        give n a column of their own.
+        """
         digits = checks.positive_int("digits", digits, minimum=0)
+        checks.boolean("with_n", with_n)
+        mean = f"{self.mean:.{digits}f}"
         if self.n == 1:
-            return f"{self.mean:.{digits}f} (n=1)"
-        if self.sd == 0:  # every run gave the same value
-            return f"{self.mean:.{digits}f} (n={self.n}, all equal)"
-        sd_digits = digits
-        while 0 < self.sd and round(self.sd, sd_digits) == 0:
-            sd_digits += 1  # a real spread never prints as "± 0"
-        return (
-            f"{self.mean:.{digits}f} ± {self.sd:.{sd_digits}f} "
-            f"(n={self.n})"
-        )
+            return mean + (" (n=1)" if with_n else "")
+        if self.sd <= 1e-12 * max(1.0, abs(self.mean)):
+            return mean + (f" (n={self.n}, all equal)" if with_n else "")
+        text = f"{mean} ± {spread(self.sd, digits)}"
+        return text + (f" (n={self.n})" if with_n else "")
 
     def __str__(self) -> str:
         return self.format()
+
+
+def spread(sd: float, digits: int = 3) -> str:
+    """A standard deviation as text that never reads "0" or "0.000".
+
+    At least ``digits`` decimals and one significant digit; under 0.001
+    it switches to ``3e-05`` (one significant digit).
+    """
+    sd = checks.number("sd", sd, low=0.0, low_open=True)
+    digits = checks.positive_int("digits", digits, minimum=0)
+    if sd < 1e-3:
+        return f"{sd:.0e}"
+    places = digits
+    while round(sd, places) == 0:
+        places += 1
+    return f"{sd:.{places}f}"
 
 
 def _values(name: str, values: Any) -> np.ndarray:

@@ -2523,6 +2523,17 @@ WRONG: dict[str, list[Case]] = {
     "stats.Summary.format": [
         (lambda k: stats.summary([1.0, 2.0]).format(-1), V, "digits"),
         (lambda k: stats.summary([1.0, 2.0]).format(2.5), T, "digits"),
+        (
+            lambda k: stats.summary([1.0, 2.0]).format(with_n=1),
+            T,
+            "with_n",
+        ),
+    ],
+    "stats.spread": [
+        (lambda k: stats.spread(0.0), V, "sd"),
+        (lambda k: stats.spread(np.inf), V, "sd"),
+        (lambda k: stats.spread("0.1"), T, "sd"),
+        (lambda k: stats.spread(0.1, -1), V, "digits"),
     ],
     "stats.summary": [
         (lambda k: stats.summary([]), V, "values"),

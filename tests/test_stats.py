@@ -8,7 +8,14 @@ import numpy as np
 import pytest
 from scipy import stats as sps
 
-from helpers.stats import Summary, bootstrap, difference, summary, verdict
+from helpers.stats import (
+    Summary,
+    bootstrap,
+    difference,
+    spread,
+    summary,
+    verdict,
+)
 
 
 def test_summary_is_mean_sample_sd_and_t_interval():
@@ -23,6 +30,24 @@ def test_summary_is_mean_sample_sd_and_t_interval():
     # a spread that rounds to 0 gets the digits it needs, never "± 0"
     assert summary([19.2, 19.5, 19.8]).format(0) == "20 ± 0.3 (n=3)"
     assert summary([5.0, 5.0, 5.0]).format(1) == "5.0 (n=3, all equal)"
+    # float noise in the sd is no spread (0.98 three ways gave 1e-16)
+    noisy = summary([0.98, 0.98, 0.98 + 1e-16])
+    assert noisy.format() == "0.980 (n=3, all equal)"
+    # a spread under 0.001 never prints as "0.000..."
+    small = summary([0.01446, 0.01449, 0.01452])
+    assert small.format(5) == "0.01449 ± 3e-05 (n=3)"
+    assert small.format(5, with_n=False) == "0.01449 ± 3e-05"
+    assert summary([1.0, 2.0, 3.0]).format(1, with_n=False) == "2.0 ± 1.0"
+
+
+def test_spread_text_and_its_errors():
+    assert spread(0.26, 1) == "0.3"
+    assert spread(0.004, 2) == "0.004"
+    assert spread(0.0004, 4) == "4e-04"
+    with pytest.raises(ValueError, match="sd: expected a number in"):
+        spread(0.0)
+    with pytest.raises(TypeError, match="with_n"):
+        summary([1.0, 2.0]).format(with_n="yes")
 
 
 def test_summary_matches_numpy_and_scipy():
