@@ -140,13 +140,6 @@ def test_chapter3_claims():
         assert done, name
         return max(map(int, done))
 
-    def printed(label: str) -> list[float]:
-        """n values with a printed 'mean ± sd (n=...)' (same interval)."""
-        m = re.search(rf"{label}\s+([\d.]+) ± ([\d.]+) \(n=(\d+)\)", text)
-        mean, sd, n = float(m[1]), float(m[2]), int(m[3])
-        z = np.linspace(-1, 1, n)
-        return list(mean + sd * z / z.std(ddof=1))
-
     def higher(a, b) -> bool:
         return better(b, a)
 
@@ -250,7 +243,8 @@ def test_chapter3_claims():
         assert shirt[i] < min(r[i] for r in rows.values()) - 0.05
     # Solution 1: 1e-4 and 1e-3 within the spread; every 1e-4 run reaches
     # the cap, the 1e-3 runs stopped early.
-    usual, gentle = printed("Adam 1e-3"), printed("Adam 1e-4")
+    usual = runs["ch3_fashionmnist_finetuned_100"]
+    gentle = runs["ch3_gentle"]
     assert spread(gentle, usual)
     assert verdict("1e-4 and 1e-3") == "within the seed spread"
     for s in seeds:
@@ -258,8 +252,7 @@ def test_chapter3_claims():
         assert epochs(f"ch3_fashionmnist_fine-tuned_100_s{s}") < cap
     # Solution 3: shifted and plain within the spread; the shifted arm's
     # cap is the lower, and two of its three runs reach it.
-    plain, shifted = printed("plain images"), printed("shifted images")
-    assert np.mean(plain) == pytest.approx(np.mean(conv_scratch), abs=1e-4)
+    plain, shifted = conv_scratch, runs["ch3_shift"]
     assert spread(shifted, plain)
     assert verdict("shifted and plain") == "within the seed spread"
     shift_cap = params["SHIFT_MAX_EPOCHS"]
