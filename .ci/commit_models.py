@@ -1,6 +1,6 @@
 """Copy the scoreboard's generators from the working store into the package.
 
-    python .ci/commit_models.py --profile cpu [--seed 42] [--limit-mb 20]
+    python .ci/commit_models.py --profile cpu [--seed 42] [--limit-mb 21]
 
 The model store of a run (artifacts/store/<profile>/) holds every model the chapters
 saved; the package keeps the first seed of each (helpers/models/store/<profile>/), so
@@ -29,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--store", type=Path, default=ROOT / "artifacts" / "store"
     )
-    parser.add_argument("--limit-mb", type=float, default=20.0)
+    parser.add_argument("--limit-mb", type=float, default=21.0)
     args = parser.parse_args(argv)
     source = args.store / args.profile
     target = ROOT / "helpers" / "models" / "store" / args.profile
