@@ -307,3 +307,18 @@ def test_load_or_train_trains_once_then_loads(capsys):
     np.testing.assert_array_equal(
         loaded.sample(3, seed=0), trained.sample(3, seed=0)
     )
+
+
+def test_every_committed_cpu_model_loads_and_draws(monkeypatch):
+    """The fallback a fresh clone gets: each entry passes its checksum."""
+    folder = COMMITTED_DIR() / "cpu"
+    names = sorted(p.name for p in folder.iterdir() if p.is_dir())
+    assert names, f"no committed models in {folder}"
+    monkeypatch.setattr(store, "committed_dir", COMMITTED_DIR)
+    for name in names:
+        found = store.load(name, "cpu")
+        assert found is not None, name
+        assert found.source == "committed (cpu profile)", name
+        images = found.sample(2, seed=0)
+        assert images.shape[0] == 2 and images.min() >= 0, name
+        assert images.max() <= 1, name
