@@ -87,10 +87,12 @@ def test_chapter2_claims():
     assert better(untied, tied)  # tying costs a little error ...
     assert np.mean(tied) < 1.15 * np.mean(untied)  # ... a small price
     assert spread(v["ch2_gap_tied_runs"], v["ch2_gap_untied_runs"])
-    # t-SNE: no faster on the codings, and less faithful to the pixels
-    assert spread(
-        v["ch2_tsne_seconds_codes_runs"], v["ch2_tsne_seconds_pixels_runs"]
-    )
+    # t-SNE: faster on the codings, by about a second or less (of ~10 s),
+    # and less faithful to the pixels
+    codes_s = v["ch2_tsne_seconds_codes_runs"]
+    pixels_s = v["ch2_tsne_seconds_pixels_runs"]
+    assert better(codes_s, pixels_s)
+    assert stats.difference(codes_s, pixels_s).low > -1.5
     assert better(
         v["ch2_tsne_trust_codes_runs"], v["ch2_tsne_trust_pixels_runs"]
     )
