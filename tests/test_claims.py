@@ -63,6 +63,46 @@ def spread(a, b) -> bool:
     return d.low <= 0 <= d.high
 
 
+def outputs_text(stem: str) -> str:
+    """The printed (stream) outputs of a chapter's code cells."""
+    nb = nbformat.read(ROOT / "book" / f"{stem}.ipynb", as_version=4)
+    return "\n".join(
+        "".join(o.get("text", "") for o in c.get("outputs", []))
+        for c in nb.cells
+        if c.cell_type == "code"
+    )
+
+
+def _flat(text: str) -> str:
+    """Wrapped output lines joined into one."""
+    return re.sub(r"\s*\n\s*", " ", text)
+
+
+def verdict(text: str, names: str) -> str:
+    """What the printed ``stats.verdict`` line about ``names`` says."""
+    m = re.search(
+        rf"{names}:? (within the seed spread|is \w+)", _flat(text)
+    )
+    assert m, names
+    return m[1]
+
+
+def logged(text: str, name: str, key: str) -> dict[int, float]:
+    """epoch -> ``key`` in one run's log lines (all of its epochs)."""
+    found = re.findall(
+        rf"(?<![\w-]){name} (\d+)/(\d+) .*? {key} ([\d.]+)", _flat(text)
+    )
+    assert found and len(found) == int(found[0][1]), name
+    return {int(e): float(x) for e, _, x in found}
+
+
+def as_seeds(mean: float, sd: float, n: int) -> list[float]:
+    """n values with a printed mean and sd (ddof = 1): the same Welch
+    interval, for an arm whose per-seed values are not glued here."""
+    z = np.linspace(-1, 1, n)
+    return list(mean + sd * z / z.std(ddof=1))
+
+
 def test_chapter1_every_seed_finds_pcas_plane():
     v = glued("01_pca_linear_autoencoder")
     angles = v["ch1_angles"]
@@ -144,11 +184,6 @@ def test_chapter3_claims():
 
     def higher(a, b) -> bool:
         return better(b, a)
-
-    def verdict(names: str) -> str:
-        flat = re.sub(r"\s*\n\s*", " ", text)
-        m = re.search(rf"{names}: (within the seed spread|is \w+)", flat)
-        return m[1]
 
     seeds = range(42, 42 + params["N_SEEDS"])
     # Greedy stacking is the worst; even fine-tuned, with more epochs,
@@ -248,7 +283,7 @@ def test_chapter3_claims():
     usual = runs["ch3_fashionmnist_finetuned_100"]
     gentle = runs["ch3_gentle"]
     assert spread(gentle, usual)
-    assert verdict("1e-4 and 1e-3") == "within the seed spread"
+    assert verdict(text, "1e-4 and 1e-3") == "within the seed spread"
     for s in seeds:
         assert epochs(f"ch3_gentle_100_s{s}") == cap
         assert epochs(f"ch3_fashionmnist_fine-tuned_100_s{s}") < cap
@@ -256,7 +291,7 @@ def test_chapter3_claims():
     # cap is the lower, and two of its three runs reach it.
     plain, shifted = conv_scratch, runs["ch3_shift"]
     assert spread(shifted, plain)
-    assert verdict("shifted and plain") == "within the seed spread"
+    assert verdict(text, "shifted and plain") == "within the seed spread"
     shift_cap = params["SHIFT_MAX_EPOCHS"]
     assert shift_cap < params["CONV_MAX_EPOCHS"]
     at_cap = [epochs(f"ch3_conv_shift_s{s}") == shift_cap for s in seeds]
@@ -509,21 +544,10 @@ def test_chapter7_claims():
 
 
 def test_chapter8_claims():
-    from scipy import stats as sps
 
     v = glued("08_dcgan_cgan")
-    nb = nbformat.read(ROOT / "book" / "08_dcgan_cgan.ipynb", as_version=4)
-    text = "\n".join(
-        "".join(o.get("text", "") for o in c.get("outputs", []))
-        for c in nb.cells
-        if c.cell_type == "code"
-    )
-    flat = re.sub(r"\s*\n\s*", " ", text)
-
-    def verdict(names: str) -> str:
-        m = re.search(rf"{names}:? (within the seed spread|is \w+)", flat)
-        assert m, names
-        return m[1]
+    text = outputs_text("08_dcgan_cgan")
+    flat = _flat(text)
 
     def row(name: str) -> list[tuple[float, float, int]]:
         """(mean, sd, n) of each "m ± s (n=k)" cell of a printed row."""
@@ -535,22 +559,7 @@ def test_chapter8_claims():
 
     def above(hi: tuple, lo: tuple) -> bool:
         """Welch's 95 % interval of hi - lo (printed summaries) above 0."""
-        (m1, s1, n1), (m2, s2, n2) = hi, lo
-        se2 = s1**2 / n1 + s2**2 / n2
-        if se2 == 0:
-            return m1 > m2
-        df = se2**2 / (
-            (s1**2 / n1) ** 2 / (n1 - 1) + (s2**2 / n2) ** 2 / (n2 - 1)
-        )
-        return m1 - m2 - sps.t.ppf(0.975, df) * se2**0.5 > 0
-
-    def logged(name: str, key: str) -> dict[int, float]:
-        """epoch -> value of one run's log lines (all of its epochs)."""
-        found = re.findall(
-            rf"(?<!\w){name} (\d+)/(\d+) .*? {key} ([\d.]+)", flat
-        )
-        assert found and len(found) == int(found[0][1]), name
-        return {int(e): float(x) for e, _, x in found}
+        return better(as_seeds(*lo), as_seeds(*hi))
 
     seeds = range(42, 42 + int(num(v, "ch8_n_seeds")))
     assert len(seeds) >= 3
@@ -561,7 +570,7 @@ def test_chapter8_claims():
     # "With the same recipe, the convolutional networks reach a lower
     # Fréchet distance than the dense ones"
     assert better(dcgan, dense_m)
-    assert verdict("Fréchet: DCGAN") == "is better"
+    assert verdict(text, "Fréchet: DCGAN") == "is better"
     # "all ten classes in every seed, the dense networks about four"
     (_, cov_dcgan) = row("DCGAN")
     (_, cov_dense) = row("dense, DCGAN recipe")
@@ -582,10 +591,16 @@ def test_chapter8_claims():
         assert better(dcgan, lecture)
     # turbulence after the burn-in: within the seed spread for both losses;
     # the dense generator's loss falls from about 4 to under 2 at first
-    assert verdict("g_loss: DCGAN and dense") == "within the seed spread"
-    assert verdict("d_loss: DCGAN and dense") == "within the seed spread"
+    assert (
+        verdict(text, "g_loss: DCGAN and dense")
+        == "within the seed spread"
+    )
+    assert (
+        verdict(text, "d_loss: DCGAN and dense")
+        == "within the seed spread"
+    )
     for s in seeds:
-        g = logged(f"ch8_dense_matched_s{s}", "g_loss")
+        g = logged(text, f"ch8_dense_matched_s{s}", "g_loss")
         assert g[1] > 3.5 and g[2] < 2, s
     # the second table: the Fréchet distance fell in n_falling seeds; the
     # generator loss fell in every seed, the discriminator's loss rose
@@ -599,17 +614,18 @@ def test_chapter8_claims():
         np.mean([r[-2] for r in table.values()]), abs=0.01
     )
     for s in seeds:
-        d = logged(f"dcgan-s{s}", "d_loss")
+        d = logged(text, f"dcgan-s{s}", "d_loss")
         assert d[max(d)] > d[1], s
     # "more often than on real images, in every seed": each seed's share
     # lies above the real images' bootstrap interval
     assert min(v["ch8_unsure_fake_runs"]) > num(v, "ch8_unsure_real_high")
     # the conditional GAN's log (one seed, "no finding"): its Fréchet
     # distance lower than every DCGAN seed's at each epoch
-    cgan = logged("cgan-s42", "fid")
+    cgan = logged(text, "cgan-s42", "fid")
     for s in seeds:
         assert all(
-            cgan[e] < x for e, x in logged(f"dcgan-s{s}", "fid").items()
+            cgan[e] < x
+            for e, x in logged(text, f"dcgan-s{s}", "fid").items()
         )
     # one run, intervals over samples: every class's interval far above
     # chance; overall somewhat below the judge's accuracy on real images
@@ -636,8 +652,8 @@ def test_chapter8_claims():
     assert w_acc + 2 * (w_acc - w_low) < real[worst]
     # solution 1: no batch norm in D is worse; ReLU in D slightly better,
     # its interval only just excluding 0
-    assert verdict("Fréchet: no batch norm in D") == "is worse"
-    assert verdict("Fréchet: ReLU in D") == "is better"
+    assert verdict(text, "Fréchet: no batch norm in D") == "is worse"
+    assert verdict(text, "Fréchet: ReLU in D") == "is better"
     m = re.search(
         r"ReLU in D is better than DCGAN \(difference (-[\d.]+), 95 % CI "
         r"\[(-[\d.]+), (-[\d.]+)\]\)",
@@ -652,28 +668,8 @@ def test_chapter8_claims():
 
 def test_chapter9_claims():
     v = glued("09_beyond_gans")
-    nb = nbformat.read(
-        ROOT / "book" / "09_beyond_gans.ipynb", as_version=4
-    )
-    text = "\n".join(
-        "".join(o.get("text", "") for o in c.get("outputs", []))
-        for c in nb.cells
-        if c.cell_type == "code"
-    )
-    flat = re.sub(r"\s*\n\s*", " ", text)
-
-    def verdict(names: str) -> str:
-        m = re.search(rf"{names}:? (within the seed spread|is \w+)", flat)
-        assert m, names
-        return m[1]
-
-    def logged(name: str, key: str) -> dict[int, float]:
-        """epoch -> value of one run's log lines (all of its epochs)."""
-        found = re.findall(
-            rf"(?<![\w-]){name} (\d+)/(\d+) .*? {key} ([\d.]+)", flat
-        )
-        assert found and len(found) == int(found[0][1]), name
-        return {int(e): float(x) for e, _, x in found}
+    text = outputs_text("09_beyond_gans")
+    flat = _flat(text)
 
     def printed(cell: str) -> list[float]:
         """Three values with the mean and sd of a printed "m ± s (n=3)"
@@ -683,8 +679,7 @@ def test_chapter9_claims():
             r"([\d.]+)(?: ± ([\d.e-]+))? \(n=3(, all equal)?\)", cell
         )
         assert m, cell
-        mean, sd = float(m[1]), float(m[2] or 0)
-        return [mean - sd, mean, mean + sd]
+        return as_seeds(float(m[1]), float(m[2] or 0), 3)
 
     def neg(values):
         return [-x for x in values]
@@ -697,7 +692,7 @@ def test_chapter9_claims():
     assert len(wgan) >= 3 and len(dcgan) >= 3
     assert better(dcgan, wgan)
     assert stats.difference(wgan, dcgan).low > 10
-    assert verdict("Fréchet: WGAN-GP") == "is worse"
+    assert verdict(text, "Fréchet: WGAN-GP") == "is worse"
     for name, runs in (("wgan", wgan), ("dcgan", dcgan)):
         assert num(v, f"ch9_fid_{name}") == pytest.approx(
             np.mean(runs), abs=0.05
@@ -707,7 +702,7 @@ def test_chapter9_claims():
     falling = []
     for tag in ("wgan_gp", r"dcgan_w\d+"):
         for s in seeds:
-            f = logged(f"{tag}-s{s}", "fid")
+            f = logged(text, f"{tag}-s{s}", "fid")
             falling.append(f[max(f)] < f[max(f) - 1])
     assert sum(falling) == 5
     # "the WGAN-GP also used less wall time" (the minutes column)
@@ -727,15 +722,15 @@ def test_chapter9_claims():
     assert len(g) >= 3 and len(d) >= 3
     assert min(g) < 0 < max(g) and min(d) < 0 < max(d)
     assert spread(rho, g)
-    assert verdict("ρ: critic's estimate and chapter 7's g_loss") == (
-        "within the seed spread"
-    )
+    assert verdict(
+        text, "ρ: critic's estimate and chapter 7's g_loss"
+    ) == ("within the seed spread")
     # "from the fourth epoch on the estimate stays between about 1.9 and
     # 2.6 in every seed (it even rises from epoch 5 to 7) while the Fréchet
     # distance falls from about 85 to 52"
     for s in seeds:
-        w = logged(f"wgan_dense-s{s}", "w_distance")
-        fid = logged(f"wgan_dense-s{s}", "fid")
+        w = logged(text, f"wgan_dense-s{s}", "w_distance")
+        fid = logged(text, f"wgan_dense-s{s}", "fid")
         late = [w[e] for e in w if e >= 4]
         assert 1.8 < min(late) and max(late) < 2.7, s
         assert w[7] > w[5], s
@@ -749,7 +744,7 @@ def test_chapter9_claims():
         np.mean(printed(cov_l)), abs=0.05
     )
     assert better(neg(cov_w), neg(printed(cov_l)))
-    assert verdict("classes: WGAN-GP") == "is higher"
+    assert verdict(text, "classes: WGAN-GP") == "is higher"
     # InfoGAN: far short of one class per code value in every seed; above
     # chance not shown: each mean's 95 % interval reaches down to chance
     acc, mi = v["ch9_info_acc_runs"], v["ch9_info_mi_runs"]
@@ -781,7 +776,7 @@ def test_chapter9_claims():
         assert u == 10 - len(set(names)), s
     # "in every seed's last epoch ... q_accuracy above 0.99"
     for s in seeds:
-        q = logged(f"infogan-s{s}", "q_accuracy")
+        q = logged(text, f"infogan-s{s}", "q_accuracy")
         assert q[max(q)] > 0.99, s
     # sweeps: the category mostly stays along a row, every seed alike
     stay = v["ch9_info_stay_runs"]
@@ -833,7 +828,7 @@ def test_chapter9_claims():
     for short in ("mnist", "fashionmnist"):
         test_acc = v[f"ch9_ssgan_{short}_100_runs"]
         for s, a in zip(seeds, test_acc, strict=True):
-            train = logged(f"ch9_ssgan_{short}_100_s{s}", "accuracy")
+            train = logged(text, f"ch9_ssgan_{short}_100_s{s}", "accuracy")
             assert train[max(train)] > 0.99 > a + 0.15, (short, s)
     # Solution 1 (one seed, an illustration): without the penalty the
     # estimate is orders of magnitude above the penalised run's
