@@ -222,7 +222,9 @@ class Diffusion(keras.Model):
     uniform. With ``num_classes``, labels arrive with the images and are
     replaced by the "no label" class with probability ``p_uncond``, so one
     network learns both predictions that classifier-free guidance mixes.
-    Images in [-1, 1].
+    With ``ema`` (a decay such as 0.995), a copy of the network follows
+    the moving average of its weights, and sampling uses that copy (Ho et
+    al. sample from such an average). Images in [-1, 1].
     """
 
     data_range = (-1.0, 1.0)
@@ -235,6 +237,7 @@ class Diffusion(keras.Model):
         num_classes: int | None = None,
         p_uncond: float = 0.1,
         seed: int | None = None,
+        ema: float | None = None,
         **kwargs: Any,
     ):
         checks.one_of("schedule", schedule, SCHEDULES)
@@ -242,8 +245,18 @@ class Diffusion(keras.Model):
             checks.positive_int("num_classes", num_classes, minimum=2)
         if seed is not None:
             checks.positive_int("seed", seed, minimum=0)
+        if ema is not None:
+            ema = checks.number(
+                "ema", ema, low=0.0, high=1.0, high_open=True
+            )
         super().__init__(**kwargs)
         self.network = checks.instance("network", network, keras.Model)
+        self.ema = ema
+        self.ema_network = None
+        if ema is not None:  # starts as an exact copy, never trained
+            self.ema_network = keras.models.clone_model(network)
+            self.ema_network.set_weights(network.get_weights())
+            self.ema_network.trainable = False
         self.schedule = make_schedule(schedule, steps)
         self.num_classes = num_classes
         self.p_uncond = checks.number(
@@ -260,6 +273,22 @@ class Diffusion(keras.Model):
     @property
     def metrics(self):
         return [self.loss_tracker]
+
+    @property
+    def sampling_network(self) -> keras.Model:
+        """The network that samples: the moving average, if kept."""
+        return (
+            self.network if self.ema_network is None else self.ema_network
+        )
+
+    def update_ema(self) -> None:
+        """Move the average towards the weights, ``w_ema += (1 - d)(w -
+        w_ema)``; the decay ``d`` ramps up as ``(1 + n) / (10 + n)`` over
+        the first updates so that the random start is soon forgotten."""
+        n = ops.cast(self.optimizer.iterations, "float32")
+        decay = ops.minimum(self.ema, (1.0 + n) / (10.0 + n))
+        for avg, w in zip(self.ema_network.weights, self.network.weights):
+            avg.assign(avg + (1.0 - decay) * (w - avg))
 
     def call(self, inputs, training=False):
         return self.network(inputs, training=training)
@@ -288,6 +317,8 @@ class Diffusion(keras.Model):
             )
         grads = tape.gradient(loss, weights)
         self.optimizer.apply_gradients(zip(grads, weights))
+        if self.ema_network is not None:
+            self.update_ema()
         self.loss_tracker.update_state(loss)
         return {"loss": self.loss_tracker.result()}
 
@@ -305,6 +336,7 @@ class Diffusion(keras.Model):
             "num_classes": self.num_classes,
             "p_uncond": self.p_uncond,
             "seed": self.seed,
+            "ema": self.ema,
         }
         return config_with_parts(config, network=self.network)
 
@@ -329,17 +361,39 @@ def predicted_noise(predict, x, t, labels, guidance, null):
     return (1.0 + guidance) * eps - guidance * eps_free
 
 
-def ddpm_step(x, eps, t, schedule, rng):
-    """One ancestral step ``x_t -> x_(t-1)`` with variance ``beta_t``."""
+def predicted_x0(x, eps, t, schedule):
+    """The clean image the noise prediction implies, clipped to [-1, 1].
+
+    ``x_0 = (x_t - sqrt(1 - abar_t) eps) / sqrt(abar_t)``; at large ``t``
+    the division amplifies any error in ``eps`` many times, so the
+    estimate is held to the data's range.
+    """
     checks.instance("schedule", schedule, Schedule)
     _step("t", t, schedule.steps)
     checks.same_shape("eps", eps, "x", x)
+    abar = schedule.alpha_bars[t]
+    return np.clip((x - np.sqrt(1 - abar) * eps) / np.sqrt(abar), -1, 1)
+
+
+def ddpm_step(x, eps, t, schedule, rng):
+    """One ancestral step ``x_t -> x_(t-1)``: a draw from the posterior.
+
+    ``q(x_(t-1) | x_t, x_0)`` is Gaussian with a mean that mixes ``x_t``
+    and ``x_0`` and the variance ``beta_t (1 - abar_(t-1)) / (1 -
+    abar_t)``; the network's ``x_0`` (clipped) stands in for the true one.
+    """
     checks.instance("rng", rng, np.random.Generator)
+    x0 = predicted_x0(x, eps, t, schedule)
     beta, abar = schedule.betas[t], schedule.alpha_bars[t]
-    mean = (x - beta / np.sqrt(1 - abar) * eps) / np.sqrt(1 - beta)
+    abar_prev = schedule.alpha_bars[t - 1] if t > 0 else 1.0
+    mean = (
+        np.sqrt(abar_prev) * beta * x0
+        + np.sqrt(1 - beta) * (1 - abar_prev) * x
+    ) / (1 - abar)
     if t == 0:
         return mean
-    return mean + np.sqrt(beta) * rng.standard_normal(x.shape)
+    var = beta * (1 - abar_prev) / (1 - abar)
+    return mean + np.sqrt(var) * rng.standard_normal(x.shape)
 
 
 def ddim_step(x, eps, t, t_prev, schedule):
@@ -347,11 +401,8 @@ def ddim_step(x, eps, t, t_prev, schedule):
     checks.instance("schedule", schedule, Schedule)
     _step("t", t, schedule.steps)
     _step("t_prev", t_prev, t, low=-1)
-    checks.same_shape("eps", eps, "x", x)
-    abar = schedule.alpha_bars[t]
+    x0 = predicted_x0(x, eps, t, schedule)
     abar_prev = schedule.alpha_bars[t_prev] if t_prev >= 0 else 1.0
-    x0 = (x - np.sqrt(1 - abar) * eps) / np.sqrt(abar)
-    x0 = np.clip(x0, -1, 1)
     return np.sqrt(abar_prev) * x0 + np.sqrt(1 - abar_prev) * eps
 
 
@@ -415,7 +466,7 @@ def sample(
             )
         grid = np.linspace(0, schedule.steps - 1, steps).round()
         times = sorted({int(v) for v in grid}, reverse=True)
-    predict = _predictor(model.network)
+    predict = _predictor(model.sampling_network)
 
     def run(inputs):  # in chunks: memory stays flat for any n
         return np.concatenate(

@@ -519,19 +519,25 @@ def diffusion(
     ddim_steps: int = 50,
     guidance: float = 0.0,
     steps: int = 1000,
+    ema: float | None = 0.995,
+    learning_rate: float = 1e-3,
 ) -> Recipe:
     """Chapter 10's class-conditional diffusion model (guidance-ready).
 
     One training serves two store entries: the sampler with ``guidance``
     0 draws unconditionally (the "no label" class), with ``guidance`` > 0
     it draws guided samples of random classes; both run ``ddim_steps``
-    DDIM steps of a ``steps``-step process.
+    DDIM steps of a ``steps``-step process, with the moving average of
+    the weights (decay ``ema``) when one is kept.
     """
     checks.one_of("schedule", schedule, SCHEDULES)
     checks.positive_int("width", width)
     checks.positive_int("ddim_steps", ddim_steps)
     checks.positive_int("steps", steps, minimum=2)
     guidance = checks.number("guidance", guidance, low=0.0)
+    checks.number("learning_rate", learning_rate, low=0.0, low_open=True)
+    if ema is not None:
+        checks.number("ema", ema, low=0.0, high=1.0, high_open=True)
     _sizes(epochs, batch_size, n_train, seed)
 
     def build():
@@ -541,9 +547,10 @@ def diffusion(
             steps,
             num_classes=10,
             seed=seed,
+            ema=ema,
             name="diffusion",
         )
-        model.compile(optimizer=keras.optimizers.Adam(2e-4))
+        model.compile(optimizer=keras.optimizers.Adam(learning_rate))
         return model
 
     def train_data():
@@ -552,7 +559,12 @@ def diffusion(
 
     def to_sampler(model):
         return DiffusionSampler(
-            model.network, schedule, steps, 10, ddim_steps, guidance
+            model.sampling_network,
+            schedule,
+            steps,
+            10,
+            ddim_steps,
+            guidance,
         )
 
     tag = f"diffusion_{schedule}"
@@ -578,6 +590,8 @@ def diffusion(
             "n_train": n_train,
             "ddim_steps": ddim_steps,
             "guidance": guidance,
+            "ema": ema,
+            "learning_rate": learning_rate,
         },
         checkpoint=f"{tag}-s{seed}",
     )

@@ -951,6 +951,8 @@ WRONG: dict[str, list[Case]] = {
             "num_classes",
         ),
         (lambda k: diffusion.Diffusion(k.clf, seed=-1), V, "seed"),
+        (lambda k: diffusion.Diffusion(k.clf, ema=1.0), V, "ema"),
+        (lambda k: diffusion.Diffusion(k.clf, ema="x"), T, "ema"),
     ],
     "diffusion.Diffusion.fit": [
         (lambda k: k.diffusion.fit(X4 * 255), V, "x"),
@@ -2168,6 +2170,12 @@ WRONG: dict[str, list[Case]] = {
         (lambda k: recipes.diffusion(1, schedule="bogus"), V, "schedule"),
         (lambda k: recipes.diffusion(1, guidance=-1.0), V, "guidance"),
         (lambda k: recipes.diffusion(1, ddim_steps=0), V, "ddim_steps"),
+        (lambda k: recipes.diffusion(1, ema=1.5), V, "ema"),
+        (
+            lambda k: recipes.diffusion(1, learning_rate=0.0),
+            V,
+            "learning_rate",
+        ),
     ],
     # --- runtime -------------------------------------------------------------
     "runtime.select_profile": [

@@ -18,6 +18,7 @@ from helpers.diffusion import (
     ddpm_step,
     make_schedule,
     predicted_noise,
+    predicted_x0,
     q_sample,
     sample,
     unet,
@@ -205,7 +206,7 @@ def test_ddim_step_clips_the_predicted_x0_to_the_data_range():
     np.testing.assert_allclose(ddim_step(xt, eps, 10, -1, s), 1.0)
 
 
-def test_ddpm_step_at_t0_gives_x0_and_adds_beta_variance_before():
+def test_ddpm_step_at_t0_gives_x0_and_draws_from_the_posterior_before():
     s = make_schedule("linear", 1000)
     x0 = images(4, 5)
     eps = np.random.default_rng(6).standard_normal(x0.shape)
@@ -214,19 +215,37 @@ def test_ddpm_step_at_t0_gives_x0_and_adds_beta_variance_before():
     out_b = ddpm_step(x1, eps, 0, s, np.random.default_rng(1))
     np.testing.assert_allclose(out_a, x0, atol=1e-4)
     np.testing.assert_array_equal(out_a, out_b)  # no noise at the end
+    # with x_0 in range, the posterior mean is Ho et al.'s noise form
     t = 300
-    xt = np.random.default_rng(7).standard_normal((50, 28, 28))
-    e = np.random.default_rng(8).standard_normal(xt.shape)
+    x0 = np.repeat(images(1, 7), 50, axis=0)
+    e = np.random.default_rng(8).standard_normal(x0.shape)
+    xt = numpy(q_sample(x0, np.array([t]), e, s.alpha_bars))
     beta, abar = s.betas[t], s.alpha_bars[t]
     mean = (xt - beta / np.sqrt(1 - abar) * e) / np.sqrt(1 - beta)
+    var = beta * (1 - s.alpha_bars[t - 1]) / (1 - abar)
     out = ddpm_step(xt, e, t, s, np.random.default_rng(9))
-    np.testing.assert_allclose(
-        (out - mean).std(), np.sqrt(beta), rtol=0.02
-    )
-    assert abs((out - mean).mean()) < 4 * np.sqrt(beta / out.size)
+    np.testing.assert_allclose((out - mean).std(), np.sqrt(var), rtol=0.02)
+    assert abs((out - mean).mean()) < 4 * np.sqrt(var / out.size)
     np.testing.assert_array_equal(
         out, ddpm_step(xt, e, t, s, np.random.default_rng(9))
     )
+
+
+def test_predicted_x0_is_clipped_and_ddpm_step_uses_the_clipped_one():
+    s = make_schedule("linear", 100)
+    x0 = np.full((2, 28, 28), 3.0)  # far outside the data's range
+    eps = np.zeros_like(x0)
+    xt = np.sqrt(s.alpha_bars[10]) * x0
+    np.testing.assert_allclose(predicted_x0(xt, eps, 10, s), 1.0)
+    clipped = np.sqrt(s.alpha_bars[10]) * np.ones_like(x0)
+    for x in (xt, clipped):  # the same x_0 estimate, 1, for both ...
+        assert predicted_x0(x, eps, 10, s).max() == 1.0
+    a = ddpm_step(xt, eps, 10, s, np.random.default_rng(0))
+    b = ddpm_step(clipped, eps, 10, s, np.random.default_rng(0))
+    beta, abar = s.betas[10], s.alpha_bars[10]
+    # ... so the steps differ only through the x_t term of the mean
+    gap = np.sqrt(1 - beta) * (1 - s.alpha_bars[9]) / (1 - abar)
+    np.testing.assert_allclose(a - b, gap * (xt - clipped), atol=1e-9)
 
 
 def test_predicted_noise_mixes_the_conditional_and_free_predictions():
@@ -298,16 +317,43 @@ def test_resumed_conditional_run_equals_the_uninterrupted_one(
             checkpoint_dir=tmp_path / folder,
         )
 
-    full = tiny_diffusion(num_classes=CLASSES)
+    full = tiny_diffusion(num_classes=CLASSES, ema=0.9)
     full_log = fit(full, "full", 2)
-    fit(tiny_diffusion(num_classes=CLASSES), "cut", 1)
-    resumed = tiny_diffusion(seed=5, num_classes=CLASSES)
+    fit(tiny_diffusion(num_classes=CLASSES, ema=0.9), "cut", 1)
+    resumed = tiny_diffusion(seed=5, num_classes=CLASSES, ema=0.9)
     log = fit(resumed, "cut", 2)
     assert log.resumed_from == 1 and log.epochs == 2
     assert_same_state(resumed, full)
     np.testing.assert_allclose(
         log.history["loss"], full_log.history["loss"], rtol=1e-6
     )
+
+
+def test_ema_copy_starts_equal_then_follows_the_moving_average():
+    model = tiny_diffusion(ema=0.5)
+    assert model.sampling_network is model.ema_network
+    assert not model.ema_network.trainable_weights
+    before = [w.numpy() for w in model.ema_network.weights]
+    for a, b in zip(before, model.network.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    model.fit(images(), batch_size=32, epochs=1, verbose=0)  # one step
+    decay = min(0.5, 2 / 11)  # the ramp (1 + n) / (10 + n) at n = 1
+    for avg, old, w in zip(
+        model.ema_network.get_weights(),
+        before,
+        model.network.get_weights(),
+    ):
+        np.testing.assert_allclose(
+            avg, old + (1 - decay) * (w - old), atol=1e-6
+        )
+    assert any(
+        not np.allclose(a, b)
+        for a, b in zip(
+            model.ema_network.get_weights(), model.network.get_weights()
+        )
+    )
+    plain = tiny_diffusion()  # no ema: the network samples
+    assert plain.sampling_network is plain.network
 
 
 def test_p_uncond_replaces_labels_by_the_no_label_class():
