@@ -397,11 +397,18 @@ def ddpm_step(x, eps, t, schedule, rng):
 
 
 def ddim_step(x, eps, t, t_prev, schedule):
-    """One deterministic DDIM step ``x_t -> x_(t_prev)`` (eta = 0)."""
+    """One deterministic DDIM step ``x_t -> x_(t_prev)`` (eta = 0).
+
+    The noise is recomputed from the clipped ``x_0``, so that the pair
+    still adds up to ``x_t``; reusing the network's noise would drop what
+    the clip removed and let errors grow from step to step.
+    """
     checks.instance("schedule", schedule, Schedule)
     _step("t", t, schedule.steps)
     _step("t_prev", t_prev, t, low=-1)
     x0 = predicted_x0(x, eps, t, schedule)
+    abar = schedule.alpha_bars[t]
+    eps = (x - np.sqrt(abar) * x0) / np.sqrt(1 - abar)
     abar_prev = schedule.alpha_bars[t_prev] if t_prev >= 0 else 1.0
     return np.sqrt(abar_prev) * x0 + np.sqrt(1 - abar_prev) * eps
 

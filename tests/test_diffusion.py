@@ -206,6 +206,22 @@ def test_ddim_step_clips_the_predicted_x0_to_the_data_range():
     np.testing.assert_allclose(ddim_step(xt, eps, 10, -1, s), 1.0)
 
 
+def test_ddim_step_recomputes_the_noise_from_the_clipped_x0():
+    s = make_schedule("cosine", 1000)
+    rng = np.random.default_rng(3)
+    x0 = rng.uniform(-2, 2, (3, 28, 28))  # partly outside the range
+    eps = rng.standard_normal(x0.shape)
+    xt = numpy(q_sample(x0, np.array([700]), eps, s.alpha_bars))
+    clipped = np.clip(x0, -1, 1)
+    abar = s.alpha_bars[700]
+    # the noise that, with the clipped x_0, still adds up to x_t
+    noise = (xt - np.sqrt(abar) * clipped) / np.sqrt(1 - abar)
+    want = numpy(q_sample(clipped, np.array([300]), noise, s.alpha_bars))
+    np.testing.assert_allclose(
+        ddim_step(xt, eps, 700, 300, s), want, atol=1e-5
+    )
+
+
 def test_ddpm_step_at_t0_gives_x0_and_draws_from_the_posterior_before():
     s = make_schedule("linear", 1000)
     x0 = images(4, 5)
