@@ -974,6 +974,19 @@ WRONG: dict[str, list[Case]] = {
             "guidance",
         ),
     ],
+    "diffusion.predicted_x0": [
+        (
+            lambda k: diffusion.predicted_x0(X4, X4, 10, k.schedule),
+            V,
+            "t",
+        ),
+        (lambda k: diffusion.predicted_x0(X4, X4, 1, "s"), T, "schedule"),
+        (
+            lambda k: diffusion.predicted_x0(X4, X4[:2], 1, k.schedule),
+            V,
+            "eps",
+        ),
+    ],
     "diffusion.ddpm_step": [
         (
             lambda k: diffusion.ddpm_step(
