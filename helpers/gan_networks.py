@@ -40,7 +40,7 @@ def dense_generator(
             L.Dense(100, "selu", kernel_initializer="lecun_normal"),
             L.Dense(150, "selu", kernel_initializer="lecun_normal"),
             L.Dense(h * w, activation="sigmoid"),
-            L.Reshape((h, w)),
+            L.Reshape((h, w), dtype="float32"),  # also under bfloat16
         ],
         name=name,
     )
@@ -69,7 +69,7 @@ def dense_discriminator(
             L.Dense(150, "selu", kernel_initializer="lecun_normal"),
             *std,
             L.Dense(100, "selu", kernel_initializer="lecun_normal"),
-            L.Dense(1, activation=output_activation),
+            L.Dense(1, activation=output_activation, dtype="float32"),
         ],
         name=name,
     )
@@ -125,7 +125,8 @@ def dcgan_generator(
         activation="tanh",
         kernel_initializer=dcgan_init(),
     )(h)
-    out = L.Reshape((28, 28))(h)
+    # float32 images out, also under a mixed-precision policy
+    out = L.Reshape((28, 28), dtype="float32")(h)
     return keras.Model(inputs if num_classes else codings, out, name=name)
 
 

@@ -39,6 +39,7 @@ from helpers.infogan import (
     InfoGAN,
     infogan_discriminator,
 )
+from helpers.precision import dtype_policy, resolve
 from helpers.priors import PRIORS
 from helpers.runtime import Run
 from helpers.samplers import DecoderSampler, gaussian_sampler
@@ -331,18 +332,25 @@ def dcgan(
     batch_size: int = 128,
     seed: int = 0,
     conditional: bool = False,
+    precision: str = "auto",
 ) -> Recipe:
-    """Chapter 8's DCGAN (or ``conditional`` form), pixels in [-1, 1]."""
+    """Chapter 8's DCGAN (or ``conditional`` form), pixels in [-1, 1].
+
+    ``precision="auto"`` trains under ``mixed_bfloat16`` on a CPU that
+    has bfloat16 instructions (:func:`helpers.precision.resolve`).
+    """
     checks.positive_int("width", width)
     checks.positive_int("codings_size", codings_size)
     checks.boolean("conditional", conditional)
     _sizes(epochs, batch_size, n_train, seed)
+    policy = resolve(precision)
     classes = 10 if conditional else None
     tag = "cgan" if conditional else "dcgan"
 
     def build():
-        gen = dcgan_generator(codings_size, width, num_classes=classes)
-        disc = dcgan_discriminator(width, num_classes=classes)
+        with dtype_policy(policy):
+            gen = dcgan_generator(codings_size, width, num_classes=classes)
+            disc = dcgan_discriminator(width, num_classes=classes)
         kind = ConditionalGAN if conditional else GAN
         extra = {"num_classes": 10} if conditional else {}
         model = kind(
@@ -386,6 +394,7 @@ def dcgan(
             "width": width,
             "codings_size": codings_size,
             "n_train": n_train,
+            "precision": policy,
         },
         drop_remainder=True,
     )

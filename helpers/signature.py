@@ -107,25 +107,33 @@ def data_digest(arrays: Sequence[Any]) -> dict[str, Any]:
 
 
 def _custom_classes(model: keras.Model) -> dict[str, type]:
-    """Classes of the model and its layers written outside Keras."""
+    """Classes of the model, its layers and its optimizers written
+    outside Keras.
+    """
     found, todo = {}, [model]
+    todo += [
+        value
+        for value in vars(model).values()
+        if isinstance(value, keras.optimizers.Optimizer)
+    ]
     while todo:
-        layer = todo.pop()
-        for cls in type(layer).__mro__:
+        obj = todo.pop()
+        for cls in type(obj).__mro__:
             module = getattr(cls, "__module__", "")
             if not module.startswith(("keras", "builtins", "tensorflow")):
                 found[f"{module}.{cls.__qualname__}"] = cls
-        todo.extend(getattr(layer, "layers", []))
+        todo.extend(getattr(obj, "layers", []))
     return found
 
 
 def code_digest(model: keras.Model) -> str | None:
     """A hash of the code of every non-Keras class the model uses.
 
-    A changed ``train_step``, custom layer or function they call changes
-    the training without changing any config. So a class from a module
-    (``helpers.infogan``) counts with its whole module's source, a class
-    defined in a notebook with its own; None for Keras-only models.
+    A changed ``train_step``, custom layer, optimizer or function they
+    call changes the training without changing any config. So a class
+    from a module (``helpers.infogan``) counts with its whole module's
+    source, a class defined in a notebook with its own; None for
+    Keras-only models.
     """
     checks.instance("model", model, keras.Model)
     classes = _custom_classes(model)

@@ -1,0 +1,59 @@
+"""Numeric precision of training: bfloat16 where the processor has it.
+
+Under Keras' ``mixed_bfloat16`` policy a layer keeps float32 weights and
+computes in bfloat16, which oneDNN runs at up to twice the float32 rate on
+CPUs with ``avx512_bf16`` or ``amx_bf16`` instructions (the appendix
+measures the DCGAN). Elsewhere bfloat16 is emulated and slow, so it is
+detected from the processor's flags, never assumed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import keras
+
+import helpers  # noqa: F401  (pins the TensorFlow backend first)
+from helpers import checks
+
+PRECISIONS: tuple[str, ...] = ("auto", "float32", "mixed_bfloat16")
+
+
+def bf16_flags(cpuinfo: str = "/proc/cpuinfo") -> list[str]:
+    """The bfloat16 instruction sets the CPU reports (empty: none)."""
+    checks.instance("cpuinfo", cpuinfo, str)
+    try:
+        with open(cpuinfo) as fh:
+            flags = next(line for line in fh if line.startswith("flags"))
+    except (OSError, StopIteration):
+        return []
+    return sorted(f for f in flags.split() if "bf16" in f)
+
+
+def resolve(precision: str, cpuinfo: str = "/proc/cpuinfo") -> str:
+    """The policy ``precision`` names; ``"auto"`` picks this machine's.
+
+    ``"auto"`` is ``"mixed_bfloat16"`` on a machine without GPU or TPU
+    whose processor reports bfloat16 instructions, else ``"float32"``.
+    """
+    from helpers.runtime import accelerators
+
+    checks.one_of("precision", precision, PRECISIONS)
+    if precision != "auto":
+        return precision
+    if not accelerators() and bf16_flags(cpuinfo):
+        return "mixed_bfloat16"
+    return "float32"
+
+
+@contextmanager
+def dtype_policy(name: str) -> Iterator[None]:
+    """Build layers under Keras' dtype policy ``name``, then restore it."""
+    checks.one_of("name", name, PRECISIONS[1:])
+    before = keras.config.dtype_policy()
+    keras.config.set_dtype_policy(name)
+    try:
+        yield
+    finally:
+        keras.config.set_dtype_policy(before)
