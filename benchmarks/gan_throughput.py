@@ -2,6 +2,7 @@
 
     python benchmarks/gan_throughput.py            # full run (about 15 minutes on 2 cores)
     python benchmarks/gan_throughput.py --quick    # a short check that everything runs
+    python benchmarks/gan_throughput.py --dense-only --intra-op-threads 1
 
 1. For the dense GAN (batch 32, the lecture's) and the DCGAN (batch 32, 64, 128): images
    per second of (a) the lecture's two-phase ``train_on_batch`` loop
@@ -10,6 +11,8 @@
    alternating a and b in every repeat; the ratio b/a as min / median / max.
 2. Where a dense-GAN step's time goes: the lecture loop's Python and per-call overhead,
    the input pipeline, the matrix multiplies, and the rest of the compiled step.
+   With ``--intra-op-threads N`` TensorFlow splits each op over N threads
+   instead of its default (one per core), in both trainers alike.
 3. bfloat16 on CPUs that have it (``avx512_bf16`` or ``amx_bf16`` in /proc/cpuinfo): the
    DCGAN step's throughput under ``mixed_bfloat16`` against float32 (ratio), and the
    judge's Fréchet distance after the same epochs on a subset, from several seeds each.
@@ -37,7 +40,7 @@ import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
 import helpers  # noqa: E402,F401  (pins the backend, quiet TensorFlow)
-from helpers import (  # noqa: E402  # noqa: E402
+from helpers import (  # noqa: E402
     classifier,
     data,
     gan_networks,
@@ -47,6 +50,8 @@ from helpers import (  # noqa: E402  # noqa: E402
     stats,
 )
 from helpers.gan import GAN  # noqa: E402
+from helpers.optimizers import FusedRMSprop  # noqa: E402
+from helpers.precision import bf16_flags  # noqa: E402
 from helpers.samplers import DecoderSampler  # noqa: E402
 from helpers.training import epoch_batches  # noqa: E402
 
@@ -64,9 +69,11 @@ def build(kind: str, seed: int = 0):
     ), gan_networks.dcgan_discriminator(64)
 
 
-def optimizer(kind: str) -> keras.optimizers.Optimizer:
+def optimizer(
+    kind: str, fused: bool = False
+) -> keras.optimizers.Optimizer:
     if kind == "dense":
-        return keras.optimizers.RMSprop()
+        return FusedRMSprop() if fused else keras.optimizers.RMSprop()
     return keras.optimizers.Adam(2e-4, beta_1=0.5)
 
 
@@ -111,6 +118,7 @@ class Compiled:
         images: np.ndarray,
         batch: int,
         constant: bool = False,
+        fused: bool = False,
         **compile_kwargs,
     ):
         generator, discriminator = build(kind)
@@ -119,8 +127,8 @@ class Compiled:
             generator, discriminator, seed=0, data_range=(lo, 1.0)
         )
         self.model.compile(
-            d_optimizer=optimizer(kind),
-            g_optimizer=optimizer(kind),
+            d_optimizer=optimizer(kind, fused),
+            g_optimizer=optimizer(kind, fused),
             **compile_kwargs,
         )
         if constant:
@@ -251,19 +259,6 @@ def peak_flops() -> tuple[float, str]:
     )
 
 
-def bf16_flags() -> list[str]:
-    """The bfloat16 instruction sets this CPU reports (empty: none)."""
-    try:
-        flags = next(
-            line
-            for line in open("/proc/cpuinfo")
-            if line.startswith("flags")
-        )
-    except (OSError, StopIteration):
-        return []
-    return sorted(f for f in flags.split() if "bf16" in f)
-
-
 def step_breakdown(images: np.ndarray, seconds: float) -> dict:
     """Where a dense-GAN step (batch 32) goes: per-step seconds of each part."""
     batch = 32
@@ -329,10 +324,11 @@ def bf16_quality(seeds: list[int], epochs: int, n_train: int) -> dict:
     judge.set_reference(fashion.x_test)
     out = {}
     for policy in ("float32", "mixed_bfloat16"):
-        keras.mixed_precision.set_global_policy(policy)
         fids, rates = [], []
         for seed in seeds:
-            recipe = recipes.dcgan(epochs, n_train=n_train, seed=seed)
+            recipe = recipes.dcgan(
+                epochs, n_train=n_train, seed=seed, precision=policy
+            )
             keras.utils.set_random_seed(seed)
             model = recipe.build()
             ds, steps = epoch_batches(
@@ -356,7 +352,6 @@ def bf16_quality(seeds: list[int], epochs: int, n_train: int) -> dict:
                 judge.score(sampler.sample(5_000, seed=seed))["fid"]
             )
         out[policy] = {"fid": fids, "images_per_s": rates}
-    keras.mixed_precision.set_global_policy("float32")
     f32, b16 = out["float32"], out["mixed_bfloat16"]
     out["speed_ratio"] = statistics.median(
         b16["images_per_s"]
@@ -383,7 +378,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=3.0)
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks")
     parser.add_argument("--skip-bf16", action="store_true")
+    parser.add_argument(
+        "--dense-only", action="store_true", help="the dense GAN only"
+    )
+    parser.add_argument(
+        "--intra-op-threads",
+        type=int,
+        default=0,
+        help="threads per op (0: TensorFlow's default)",
+    )
     args = parser.parse_args(argv)
+    if args.intra_op_threads:
+        tf.config.threading.set_intra_op_parallelism_threads(
+            args.intra_op_threads
+        )
     if args.quick:
         args.repeats, args.seconds = 2, 0.3
     # Keras refuses XLA under TensorFlow's op determinism, which the chapters turn on;
@@ -400,6 +408,10 @@ def main(argv: list[str] | None = None) -> int:
                 "compiled": {},
                 "compiled, 64 steps per call (the chapters' default)": {
                     "steps_per_execution": 64
+                },
+                "compiled, 64 steps per call, fused RMSprop": {
+                    "steps_per_execution": 64,
+                    "fused": True,
                 },
                 "compiled, 64 steps per call, XLA": {
                     "steps_per_execution": 64,
@@ -420,6 +432,8 @@ def main(argv: list[str] | None = None) -> int:
             ("dense", 32, {"compiled": {}}),
             ("dcgan", 32, {"compiled": {}}),
         ]
+    if args.dense_only:
+        plan = [step for step in plan if step[0] == "dense"]
     results = []
     for kind, batch, variants in plan:
         r = measure(
@@ -458,7 +472,7 @@ def main(argv: list[str] | None = None) -> int:
             }
         )
     bf16 = {"flags": bf16_flags()}
-    if not args.skip_bf16:
+    if not (args.skip_bf16 or args.dense_only):
         seeds, epochs, n = (
             ([0, 1, 2], 3, 20_000) if not args.quick else ([0, 1], 1, 512)
         )
@@ -484,6 +498,7 @@ def main(argv: list[str] | None = None) -> int:
         "repeats": args.repeats,
         "seconds": args.seconds,
         "quick": args.quick,
+        "intra_op_threads": args.intra_op_threads or "default",
         "results": results,
         "flops": flops,
         "breakdown": breakdown,
@@ -491,6 +506,8 @@ def main(argv: list[str] | None = None) -> int:
         "finished": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
     }
     suffix = "-quick" if args.quick else ""
+    if args.intra_op_threads:
+        suffix += f"-threads{args.intra_op_threads}"
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / f"results{suffix}.json").write_text(
         json.dumps(report, indent=1) + "\n"
@@ -504,7 +521,8 @@ def markdown(report: dict) -> str:
     m = report["machine"]
     lines = [
         f"Measured on {m['processor']}, {m['cpu_cores']} cores; TensorFlow "
-        f"{m['tensorflow']}, Keras {m['keras']}; {report['repeats']} alternated repeats "
+        f"{m['tensorflow']}, Keras {m['keras']}; threads per op: "
+        f"{report.get('intra_op_threads', 'default')}; {report['repeats']} alternated repeats "
         f"of about {report['seconds']:.0f} s each; {report['finished']}.",
         "",
         "| model | batch | compiled trainer (b) | b, img/s | a, img/s | b/a median |",

@@ -61,7 +61,9 @@ class FusedRMSprop(keras.optimizers.RMSprop):
         if self.built:
             return
         super().build(var_list)
-        self._steps = self.add_optimizer_variables(var_list, "step")
+        self._steps = [
+            self.add_variable_from_reference(v, "step") for v in var_list
+        ]
 
     def update_step(self, gradient, variable, learning_rate) -> None:
         dtype = variable.dtype

@@ -10,12 +10,13 @@ detected from the processor's flags, never assumed.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 
 import keras
 
 import helpers  # noqa: F401  (pins the TensorFlow backend first)
 from helpers import checks
+from helpers.runtime import accelerators
 
 PRECISIONS: tuple[str, ...] = ("auto", "float32", "mixed_bfloat16")
 
@@ -37,9 +38,8 @@ def resolve(precision: str, cpuinfo: str = "/proc/cpuinfo") -> str:
     ``"auto"`` is ``"mixed_bfloat16"`` on a machine without GPU or TPU
     whose processor reports bfloat16 instructions, else ``"float32"``.
     """
-    from helpers.runtime import accelerators
-
     checks.one_of("precision", precision, PRECISIONS)
+    checks.instance("cpuinfo", cpuinfo, str)
     if precision != "auto":
         return precision
     if not accelerators() and bf16_flags(cpuinfo):
@@ -47,10 +47,14 @@ def resolve(precision: str, cpuinfo: str = "/proc/cpuinfo") -> str:
     return "float32"
 
 
-@contextmanager
-def dtype_policy(name: str) -> Iterator[None]:
+def dtype_policy(name: str) -> AbstractContextManager[None]:
     """Build layers under Keras' dtype policy ``name``, then restore it."""
     checks.one_of("name", name, PRECISIONS[1:])
+    return _policy(name)
+
+
+@contextmanager
+def _policy(name: str) -> Iterator[None]:
     before = keras.config.dtype_policy()
     keras.config.set_dtype_policy(name)
     try:

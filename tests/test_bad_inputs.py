@@ -49,7 +49,9 @@ from helpers import (
     layers,
     lecture_gan,
     metrics,
+    optimizers,
     plots,
+    precision,
     priors,
     progress,
     recipes,
@@ -2168,6 +2170,7 @@ WRONG: dict[str, list[Case]] = {
         (lambda k: recipes.dcgan(1, width=0), V, "width"),
         (lambda k: recipes.dcgan(0), V, "epochs"),
         (lambda k: recipes.dcgan(1, conditional="yes"), T, "conditional"),
+        (lambda k: recipes.dcgan(1, precision="bf16"), V, "precision"),
     ],
     "recipes.wgan_gp": [
         (lambda k: recipes.wgan_gp(1, n_critic=0), V, "n_critic"),
@@ -2215,6 +2218,23 @@ WRONG: dict[str, list[Case]] = {
             T,
             "overrides",
         ),
+    ],
+    # --- optimizers / precision --------------------------------------------
+    "optimizers.FusedRMSprop": [
+        (lambda k: optimizers.FusedRMSprop(momentum=0.9), V, "momentum"),
+        (lambda k: optimizers.FusedRMSprop(centered=True), V, "centered"),
+        (lambda k: optimizers.FusedRMSprop(centered="no"), T, "centered"),
+    ],
+    "precision.bf16_flags": [
+        (lambda k: precision.bf16_flags(3), T, "cpuinfo"),
+    ],
+    "precision.resolve": [
+        (lambda k: precision.resolve("bf16"), V, "precision"),
+        (lambda k: precision.resolve("auto", cpuinfo=3), T, "cpuinfo"),
+    ],
+    "precision.dtype_policy": [
+        (lambda k: precision.dtype_policy("auto"), V, "name"),
+        (lambda k: precision.dtype_policy("float16"), V, "name"),
     ],
     "runtime.seed_everything": [
         (lambda k: runtime.seed_everything(-1), V, "seed"),
@@ -3200,6 +3220,7 @@ HOOKS = {
     "get_config": "takes no arguments",
     "from_config": "Keras calls it with the config get_config wrote",
     "train_step": "fit calls it with batches of checked data",
+    "update_step": "an optimizer hook: Keras passes its own gradients",
     "test_step": "evaluate calls it with batches of checked data",
     "on_train_begin": "a callback hook; Keras passes its own logs",
     "on_epoch_begin": "a callback hook; Keras passes the epoch and logs",

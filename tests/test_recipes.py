@@ -241,3 +241,36 @@ def test_train_and_save_a_conditional_dcgan(run):
 
 def test_fashion_is_loaded_once():
     assert recipes.fashion() is recipes.fashion()
+
+
+@pytest.mark.parametrize(
+    "policy, compute",
+    [("float32", "float32"), ("mixed_bfloat16", "bfloat16")],
+)
+def test_dcgan_recipe_precision(policy, compute):
+    recipe = recipes.dcgan(1, width=4, codings_size=8, precision=policy)
+    assert recipe.settings["precision"] == policy
+    before = keras.config.dtype_policy().name
+    model = recipe.build()
+    assert keras.config.dtype_policy().name == before  # restored
+    convs = [
+        layer
+        for net in (model.generator, model.discriminator)
+        for layer in net.layers
+        if "conv" in layer.name
+    ]
+    assert convs and all(layer.compute_dtype == compute for layer in convs)
+    assert all(
+        w.dtype == "float32" for w in model.generator.trainable_weights
+    )
+    images = model.generate(np.zeros((2, 8)))
+    assert images.dtype == np.float32
+
+
+def test_dcgan_recipe_auto_precision_is_the_machines():
+    from helpers import precision
+
+    recipe = recipes.dcgan(1, width=4, codings_size=8)
+    assert recipe.settings["precision"] == precision.resolve("auto")
+    with pytest.raises(ValueError, match="precision: expected one of"):
+        recipes.dcgan(1, precision="bf16")

@@ -296,3 +296,14 @@ def test_code_digest_follows_the_module_a_class_comes_from(
     sys.modules.pop("mymodel", None)
     assert digests[0] != digests[1] == digests[2]
     assert signature.code_digest(build()) is None  # Keras classes only
+
+
+def test_code_digest_counts_a_custom_optimizer():
+    """A fused optimizer is other code than Keras' own, so other training."""
+    from helpers.optimizers import FusedRMSprop
+
+    plain = build()
+    assert signature.code_digest(plain) is None
+    fused = build()
+    fused.compile(optimizer=FusedRMSprop(), loss="mse")
+    assert signature.code_digest(fused) is not None
