@@ -29,6 +29,12 @@ _DROPPED = {"name", "module", "registered_name"}
 
 def _strip(obj: Any, names: dict[str, str] | None = None) -> Any:
     if isinstance(obj, dict):
+        policy = _mixed_policy(obj)
+        if policy is not None:
+            return {
+                "class_name": "DTypePolicy",
+                "config": {"policy": policy},
+            }
         return {
             k: _strip(v, names)
             for k, v in obj.items()
@@ -39,6 +45,20 @@ def _strip(obj: Any, names: dict[str, str] | None = None) -> Any:
     if names and isinstance(obj, str):
         return names.get(obj, obj)
     return obj
+
+
+def _mixed_policy(obj: dict[str, Any]) -> str | None:
+    """The name of a serialised dtype policy other than float32, or None.
+
+    A policy's name is in its config's "name", which ``_strip`` drops with
+    the layer names; float32 stays as it was, so that float32 models keep
+    their earlier digests.
+    """
+    if obj.get("class_name") != "DTypePolicy":
+        return None
+    config = obj.get("config")
+    name = config.get("name") if isinstance(config, dict) else None
+    return None if name in (None, "float32") else str(name)
 
 
 def _layer_names(obj: Any, found: dict[str, str]) -> dict[str, str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import keras
 import numpy as np
 import pytest
@@ -307,3 +309,18 @@ def test_code_digest_counts_a_custom_optimizer():
     fused = build()
     fused.compile(optimizer=FusedRMSprop(), loss="mse")
     assert signature.code_digest(fused) is not None
+
+
+def test_a_mixed_precision_model_signs_otherwise():
+    """bfloat16 weights are another training; float32 keeps its digest."""
+    from helpers.precision import dtype_policy
+
+    plain = build()
+    with dtype_policy("mixed_bfloat16"):
+        mixed = build()
+    first = signature.training_signature(plain, [X])
+    other = signature.training_signature(mixed, [X])
+    assert signature.digest(first) != signature.digest(other)
+    text = json.dumps(first["model"])
+    assert '{"class_name": "DTypePolicy", "config": {}}' in text
+    assert "mixed_bfloat16" in json.dumps(other["model"])
