@@ -547,7 +547,6 @@ def test_chapter8_claims():
 
     v = glued("08_dcgan_cgan")
     text = outputs_text("08_dcgan_cgan")
-    flat = _flat(text)
 
     def row(name: str) -> list[tuple[float, float, int]]:
         """(mean, sd, n) of each "m ± s (n=k)" cell of a printed row."""
@@ -571,11 +570,11 @@ def test_chapter8_claims():
     # Fréchet distance than the dense ones"
     assert better(dcgan, dense_m)
     assert verdict(text, "Fréchet: DCGAN") == "is better"
-    # "all ten classes in every seed, the dense networks about four"
+    # "all ten classes in every seed, the dense networks about five"
     (_, cov_dcgan) = row("DCGAN")
     (_, cov_dense) = row("dense, DCGAN recipe")
     assert cov_dcgan[:2] == (10.0, 0.0)
-    assert 3.5 <= cov_dense[0] < 5 and above(cov_dcgan, cov_dense)
+    assert 4.5 <= cov_dense[0] < 5.5 and above(cov_dcgan, cov_dense)
     # the compute: a DCGAN epoch took longer (minutes per seed, n each)
     (t_dcgan,) = row("  DCGAN")
     (t_dense,) = row("  dense, DCGAN recipe")
@@ -650,17 +649,13 @@ def test_chapter8_claims():
         v["ch8_cgan_class_low"][worst],
     )
     assert w_acc + 2 * (w_acc - w_low) < real[worst]
-    # solution 1: no batch norm in D is worse; ReLU in D slightly better,
-    # its interval only just excluding 0
+    # solution 1: no batch norm in D is worse; ReLU in D "made no
+    # difference these runs can detect" (the interval includes 0)
     assert verdict(text, "Fréchet: no batch norm in D") == "is worse"
-    assert verdict(text, "Fréchet: ReLU in D") == "is better"
-    m = re.search(
-        r"ReLU in D is better than DCGAN \(difference (-[\d.]+), 95 % CI "
-        r"\[(-[\d.]+), (-[\d.]+)\]\)",
-        flat,
+    assert (
+        verdict(text, "Fréchet: ReLU in D and DCGAN")
+        == "within the seed spread"
     )
-    diff, hi = float(m[1]), float(m[3])
-    assert diff < hi < 0 and abs(hi) < abs(diff) / 10
     # solution 2: the judge agrees on all ten images of each row
     kept = re.findall(r"judge agrees on (\d+) of (\d+) images", text)
     assert len(kept) == 3 and all(a == b == "10" for a, b in kept)
