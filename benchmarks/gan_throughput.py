@@ -554,7 +554,7 @@ def main(argv: list[str] | None = None) -> int:
             }
         )
     bf16 = {"flags": bf16_flags()}
-    if not (args.skip_bf16 or args.dense_only):
+    if bf16["flags"] and not (args.skip_bf16 or args.dense_only):
         seeds, epochs, n = (
             ([0, 1, 2], 3, 20_000) if not args.quick else ([0, 1], 1, 512)
         )
@@ -594,6 +594,8 @@ def main(argv: list[str] | None = None) -> int:
     suffix = "-quick" if args.quick else ""
     if args.intra_op_threads:
         suffix += f"-threads{args.intra_op_threads}"
+    elif args.dense_only:  # never overwrite the full run's results
+        suffix += "-dense"
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / f"results{suffix}.json").write_text(
         json.dumps(report, indent=1) + "\n"

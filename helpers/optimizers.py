@@ -42,7 +42,7 @@ class FusedRMSprop(keras.optimizers.RMSprop):
         epsilon: float = 1e-7,
         centered: bool = False,
         **kwargs: Any,
-    ):
+    ) -> None:
         if momentum != 0.0:
             raise ValueError(
                 f"momentum: FusedRMSprop has none, got {momentum!r} "
@@ -58,6 +58,7 @@ class FusedRMSprop(keras.optimizers.RMSprop):
         )
 
     def build(self, var_list: list[Any]) -> None:
+        """Keras' slots (velocity), plus TensorFlow's step slot."""
         if self.built:
             return
         super().build(var_list)
@@ -65,7 +66,12 @@ class FusedRMSprop(keras.optimizers.RMSprop):
             self.add_variable_from_reference(v, "step") for v in var_list
         ]
 
-    def update_step(self, gradient, variable, learning_rate) -> None:
+    def update_step(
+        self, gradient: Any, variable: Any, learning_rate: Any
+    ) -> None:
+        """One fused update; a sparse gradient is made dense first."""
+        if isinstance(gradient, tf.IndexedSlices):
+            gradient = tf.convert_to_tensor(gradient)
         dtype = variable.dtype
         index = self._get_variable_index(variable)
         tf.raw_ops.ResourceApplyRMSProp(

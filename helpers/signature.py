@@ -32,7 +32,7 @@ def _strip(obj: Any, names: dict[str, str] | None = None) -> Any:
         policy = _mixed_policy(obj)
         if policy is not None:
             return {
-                "class_name": "DTypePolicy",
+                "class_name": obj["class_name"],
                 "config": {"policy": policy},
             }
         return {
@@ -54,7 +54,7 @@ def _mixed_policy(obj: dict[str, Any]) -> str | None:
     the layer names; float32 stays as it was, so that float32 models keep
     their earlier digests.
     """
-    if obj.get("class_name") != "DTypePolicy":
+    if obj.get("class_name") not in ("DTypePolicy", "FloatDTypePolicy"):
         return None
     config = obj.get("config")
     name = config.get("name") if isinstance(config, dict) else None
