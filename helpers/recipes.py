@@ -289,8 +289,9 @@ def lecture_gan(
             seed=seed,
             name=tag,
         )
-        # RMSprop for each network, as in the lecture; up to 64 steps per
-        # call: fewer returns to Python (the appendix measures the gain).
+        # RMSprop for each network, as in the lecture (GAN's default, fused
+        # into one kernel per weight); up to 64 steps per call: fewer
+        # returns to Python (the appendix measures both gains).
         calls = min(64, n_train // batch_size)
         model.compile(steps_per_execution=calls)
         return model

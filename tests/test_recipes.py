@@ -10,6 +10,7 @@ from helpers import recipes, runtime, store
 from helpers.cgan import ConditionalGAN
 from helpers.gan import GAN
 from helpers.layers import MinibatchStdDev
+from helpers.optimizers import FusedRMSprop
 from helpers.samplers import GAUSSIAN, DecoderSampler
 from helpers.vae import VAE
 
@@ -98,8 +99,8 @@ def test_lecture_gan_recipe(prior, minibatch_std):
         and model.codings_size == 30
     )
     assert model.data_range == (0.0, 1.0)
-    assert isinstance(model.d_optimizer, keras.optimizers.RMSprop)
-    assert isinstance(model.g_optimizer, keras.optimizers.RMSprop)
+    assert isinstance(model.d_optimizer, FusedRMSprop)
+    assert isinstance(model.g_optimizer, FusedRMSprop)
     has_std = any(
         isinstance(layer, MinibatchStdDev)
         for layer in model.discriminator.layers
