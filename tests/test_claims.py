@@ -458,13 +458,15 @@ def test_chapter7_claims():
             v["ch7_acc_last_runs"], v["ch7_acc_at_g_min_runs"]
         )
     )
-    # "in no seed does it [the Fréchet distance after the fifth epoch]
-    # fall steadily": no seed's rank correlation with the epoch is near -1
+    # "no seed comes near -1 [a steady fall of the Fréchet distance after the
+    # fifth epoch], though some drift down": no rank correlation with the
+    # epoch below -0.8, at least one below 0
     rho = v["ch7_fid_rho_runs"]
-    assert len(rho) >= 3 and min(rho) > -0.5
+    assert len(rho) >= 3 and min(rho) > -0.8 and min(rho) < 0
     # the prior verdict lines (intervals over the seeds): both centre-only
-    # lines find the centred prior better, the scale-only line is within
-    # the seed spread, N(0, 1) beats U(-1, 1) and the Weibull prior
+    # lines find the centred prior better, the scale-only line and N(0, 1)
+    # against U(-1, 1) are within the seed spread, N(0, 1) beats the Weibull
+    # prior and U(0, 1)
     fid = {
         p: v[f"ch7_fid_{p}_runs"]
         for p in (
@@ -480,12 +482,11 @@ def test_chapter7_claims():
     assert better(fid["uniform_centred"], fid["uniform"])
     assert better(fid["uniform_sym"], fid["uniform_wide"])
     assert spread(fid["uniform_centred"], fid["uniform_sym"])
-    assert better(fid["normal"], fid["uniform_sym"])
+    assert spread(fid["normal"], fid["uniform_sym"])
     assert better(fid["normal"], fid["weibull"])
     assert better(fid["normal"], fid["uniform"])
-    # "mostly a statement about the centre ... a small gap from shape and
-    # scale together": each centre-only gap's interval lies above the
-    # interval of the N(0, 1) - U(-1, 1) gap
+    # "mostly a statement about the centre": each centre-only gap's interval
+    # lies above the interval of the N(0, 1) - U(-1, 1) gap
     gap = stats.difference(fid["uniform_sym"], fid["normal"])
     for worse, centred in (
         ("uniform", "uniform_centred"),
@@ -528,14 +529,22 @@ def test_chapter7_claims():
         c > 0 for c in v["ch7_mbstd_missing_counts"]
     )
     assert max(counts) <= 8
-    # "One extra feature changes the picture": the Fréchet distance falls,
-    # coverage and entropy rise (intervals over the seeds)
-    assert better(v["ch7_fid_mbstd_runs"], v["ch7_fid_plain_runs"])
-    for key in ("coverage", "entropy"):
-        assert better(
-            [-c for c in v[f"ch7_{key}_mbstd_runs"]],
-            [-c for c in v[f"ch7_{key}_plain_runs"]],
+    # "the means move the way Karras et al. describe" (Fréchet down,
+    # coverage and entropy up) "but the three verdict lines put every
+    # difference within the seed spread"; "N(0, 1)'s seeds disagree more
+    # than any centred prior's"
+    sign = {"fid": -1, "coverage": 1, "entropy": 1}
+    for key, s in sign.items():
+        with_, without = (
+            v[f"ch7_{key}_mbstd_runs"],
+            v[f"ch7_{key}_plain_runs"],
         )
+        assert s * (np.mean(with_) - np.mean(without)) > 0
+        assert spread(with_, without)
+    sd = {p: np.std(fid[p], ddof=1) for p in fid}
+    assert all(
+        sd["normal"] > sd[p] for p in ("uniform_sym", "uniform_centred")
+    )
     # "k of n seeds end with a class under 1 %, against m without it:
     # fewer, but not none"
     assert 0 < num(v, "ch7_n_collapsed_mbstd") < num(v, "ch7_n_collapsed")
