@@ -7,10 +7,11 @@
 1. For the dense GAN (batch 32, the lecture's) and the DCGAN (batch 32, 64, 128): images
    per second of (a) the lecture's two-phase ``train_on_batch`` loop
    (``helpers.lecture_gan.two_phase_step``) and (b) the compiled trainer
-   (``helpers.gan.GAN``) in several variants, on the same networks, batch and optimizers,
+   (``helpers.gan.GAN``) in several variants, on the same networks, batch and update rule,
    alternating a and b in every repeat; the ratio b/a as min / median / max. The
-   "fused RMSprop" variant makes Keras' RMSprop update with one kernel per weight
-   (``helpers.optimizers.FusedRMSprop``, tested equal). With ``--intra-op-threads N``
+   "fused RMSprop" variants, the chapters' default, make Keras' RMSprop update with one
+   kernel per weight (``helpers.optimizers.FusedRMSprop``, tested equal); the lecture
+   loop keeps Keras' RMSprop. With ``--intra-op-threads N``
    TensorFlow splits each op over N threads instead of its default (one per core), in
    both trainers alike.
 2. Where a dense-GAN step's time goes: the lecture loop's Python and per-call overhead,
@@ -59,6 +60,10 @@ from helpers.samplers import DecoderSampler  # noqa: E402
 from helpers.training import epoch_batches  # noqa: E402
 
 CODINGS = {"dense": 30, "dcgan": 100}
+# helpers.gan.GAN's default optimizer, as chapter 7's recipe compiles it
+DENSE_DEFAULT = (
+    "compiled, 64 steps per call, fused RMSprop (the chapters' default)"
+)
 
 
 def build(kind: str, seed: int = 0):
@@ -75,6 +80,7 @@ def build(kind: str, seed: int = 0):
 def optimizer(
     kind: str, fused: bool = False
 ) -> keras.optimizers.Optimizer:
+    """The recipe's optimizer: RMSprop (Keras' or fused) or Radford et al.'s Adam."""
     if kind == "dense":
         return FusedRMSprop() if fused else keras.optimizers.RMSprop()
     return keras.optimizers.Adam(2e-4, beta_1=0.5)
@@ -121,7 +127,7 @@ class Compiled:
         images: np.ndarray,
         batch: int,
         constant: bool = False,
-        fused: bool = False,
+        fused: bool = True,
         **compile_kwargs,
     ):
         generator, discriminator = build(kind)
@@ -263,12 +269,12 @@ def peak_flops() -> tuple[float, str]:
 
 
 def step_breakdown(images: np.ndarray, seconds: float) -> dict:
-    """Where a dense-GAN step (batch 32) goes: per-step seconds of each part."""
+    """Where a dense-GAN step (batch 32) goes: per-step seconds of each part
+    (medians of 5 turns, each part once per turn)."""
     batch = 32
     lecture = Lecture("dense", images, batch)
     lecture.run(3)
     n = max(50, int(seconds / (lecture.run(10) / 10)))
-    t_lecture = lecture.run(n) / n
     pipe = Compiled("dense", images, batch, steps_per_execution=64)
     const = Compiled(
         "dense", images, batch, constant=True, steps_per_execution=64
@@ -276,7 +282,6 @@ def step_breakdown(images: np.ndarray, seconds: float) -> dict:
     for t in (pipe, const):
         t(128)
     m = 64 * max(2, int(seconds / (const(640) / 640) / 64))
-    t_pipe, t_const = pipe(m) / m, const(m) / m
     # The step's matrix multiplies alone, in one compiled function.
     shapes = []
     for rows in (2 * batch, batch):  # phase 1 (D on both halves), phase 2
@@ -292,23 +297,37 @@ def step_breakdown(images: np.ndarray, seconds: float) -> dict:
         total = 0.0
         for a, b in mats:
             y = a @ b  # forward
-            total += tf.reduce_sum(tf.transpose(a) @ y)  # weight gradient
-            total += tf.reduce_sum(y @ tf.transpose(b))  # input gradient
+            # weight and input gradients, transposed inside the kernel
+            total += tf.reduce_sum(tf.matmul(a, y, transpose_a=True))
+            total += tf.reduce_sum(tf.matmul(y, b, transpose_b=True))
         return total
 
     gemms()
-    k = 2000
-    start = time.perf_counter()
-    for _ in range(k):
-        gemms()
-    t_gemm = (time.perf_counter() - start) / k
+    k = max(200, int(seconds / 5e-4))
+
+    def t_gemm_run() -> float:
+        start = time.perf_counter()
+        for _ in range(k):
+            gemms()
+        return (time.perf_counter() - start) / k
+
+    # Each part timed 5 times in turn; medians.
+    parts = {"lecture": [], "pipe": [], "const": [], "gemm": []}
+    for _ in range(5):
+        parts["lecture"].append(lecture.run(n) / n)
+        parts["pipe"].append(pipe(m) / m)
+        parts["const"].append(const(m) / m)
+        parts["gemm"].append(t_gemm_run())
+    t_lecture, t_pipe, t_const, t_gemm = (
+        statistics.median(v) for v in parts.values()
+    )
     return {
         "lecture loop step": t_lecture,
         "compiled step, trainer's pipeline": t_pipe,
         "compiled step, constant batch": t_const,
         "matrix multiplies of one step": t_gemm,
         "parts": {
-            "Python and per-call overhead of the lecture loop": t_lecture
+            "Python, per-call overhead and unfused RMSprop of the lecture loop": t_lecture
             - t_pipe,
             "input pipeline": max(0.0, t_pipe - t_const),
             "matrix multiplies": t_gemm,
@@ -346,15 +365,26 @@ def steadiness(seconds: float, slice_s: float = 0.1) -> dict:
     }
 
 
+def policy_dcgan(policy: str, images: np.ndarray, seed: int, epochs: int):
+    """The chapters' DCGAN recipe (batch 128) under ``policy``, its batches
+    for ``epochs`` epochs and the steps in one."""
+    recipe = recipes.dcgan(
+        epochs, n_train=len(images), seed=seed, precision=policy
+    )
+    keras.utils.set_random_seed(seed)
+    model = recipe.build()
+    ds, steps = epoch_batches(
+        [images], 128, seed, epochs, drop_remainder=True
+    )
+    return model, ds, steps
+
+
 class PolicyTrainer:
     """The chapters' DCGAN recipe (batch 128) under one dtype policy."""
 
     def __init__(self, policy: str, images: np.ndarray):
-        recipe = recipes.dcgan(1, n_train=len(images), precision=policy)
-        keras.utils.set_random_seed(0)
-        self.model = recipe.build()
-        self.dataset, _ = epoch_batches(
-            [images], 128, 0, 10_000, drop_remainder=True
+        self.model, self.dataset, _ = policy_dcgan(
+            policy, images, 0, 10_000
         )
 
     def __call__(self, steps: int) -> float:
@@ -366,7 +396,8 @@ class PolicyTrainer:
 
 
 def bf16_speed(images: np.ndarray, repeats: int, seconds: float) -> dict:
-    """float32 and mixed_bfloat16 alternated in each repeat, as the trainers.
+    """float32 and mixed_bfloat16 alternated in each repeat, as the trainers
+    (which goes first alternates too).
 
     Short alternated runs, not the long quality runs below: on a shared
     virtual machine a long run's time also holds the host's pauses.
@@ -380,10 +411,14 @@ def bf16_speed(images: np.ndarray, repeats: int, seconds: float) -> dict:
         trainer(3)  # trace
         steps[policy] = max(3, int(seconds / (trainer(5) / 5)))
     rates = {policy: [] for policy in trainers}
+    order = list(trainers)
     for _ in range(repeats):
-        for policy, trainer in trainers.items():
+        for (
+            policy
+        ) in order:  # each policy goes first in every other repeat
             n = steps[policy]
-            rates[policy].append(n * 128 / trainer(n))
+            rates[policy].append(n * 128 / trainers[policy](n))
+        order.reverse()
     ratio = [
         b / a for a, b in zip(rates["float32"], rates["mixed_bfloat16"])
     ]
@@ -409,18 +444,11 @@ def bf16_quality(seeds: list[int], epochs: int, n_train: int) -> dict:
     for policy in ("float32", "mixed_bfloat16"):
         fids, rates = [], []
         for seed in seeds:
-            recipe = recipes.dcgan(
-                epochs, n_train=n_train, seed=seed, precision=policy
-            )
-            keras.utils.set_random_seed(seed)
-            model = recipe.build()
-            ds, steps = epoch_batches(
-                [x], 128, seed, epochs, drop_remainder=True
-            )
+            model, ds, steps = policy_dcgan(policy, x, seed, epochs)
             model.fit(
                 ds.take(3), steps_per_epoch=3, epochs=1, verbose=0
             )  # trace
-            ds, steps = epoch_batches(
+            _, ds, _ = epoch_batches(
                 [x], 128, seed, epochs, drop_remainder=True
             )
             start = time.perf_counter()
@@ -485,15 +513,13 @@ def main(argv: list[str] | None = None) -> int:
             "dense",
             32,
             {
-                "compiled": {},
-                "compiled, 64 steps per call (the chapters' default)": {
-                    "steps_per_execution": 64
-                },
-                "compiled, 64 steps per call, fused RMSprop": {
+                "compiled, Keras' RMSprop": {"fused": False},
+                "compiled, 64 steps per call, Keras' RMSprop": {
                     "steps_per_execution": 64,
-                    "fused": True,
+                    "fused": False,
                 },
-                "compiled, 64 steps per call, XLA": {
+                DENSE_DEFAULT: {"steps_per_execution": 64},
+                "compiled, 64 steps per call, fused RMSprop, XLA": {
                     "steps_per_execution": 64,
                     "jit_compile": True,
                 },
@@ -509,7 +535,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
     if args.quick:
         plan = [
-            ("dense", 32, {"compiled": {}}),
+            ("dense", 32, {DENSE_DEFAULT: {"steps_per_execution": 64}}),
             ("dcgan", 32, {"compiled": {}}),
         ]
     if args.dense_only:
