@@ -14,8 +14,9 @@
    loop keeps Keras' RMSprop. With ``--intra-op-threads N``
    TensorFlow splits each op over N threads instead of its default (one per core), in
    both trainers alike.
-2. Where a dense-GAN step's time goes: the lecture loop's Python and per-call overhead,
-   the input pipeline, the matrix multiplies, and the rest of the compiled step.
+2. Where a dense-GAN step's time goes: what the lecture loop adds (Python, per-call
+   overhead, Keras' unfused RMSprop), the input pipeline, the matrix multiplies, and the
+   rest of the compiled step.
 3. bfloat16 on CPUs that have it (``avx512_bf16`` or ``amx_bf16`` in /proc/cpuinfo): the
    DCGAN step's throughput under ``mixed_bfloat16`` against float32 (alternated
    repeats, as in 1), and the
@@ -413,9 +414,8 @@ def bf16_speed(images: np.ndarray, repeats: int, seconds: float) -> dict:
     rates = {policy: [] for policy in trainers}
     order = list(trainers)
     for _ in range(repeats):
-        for (
-            policy
-        ) in order:  # each policy goes first in every other repeat
+        # each policy goes first in every other repeat
+        for policy in order:
             n = steps[policy]
             rates[policy].append(n * 128 / trainers[policy](n))
         order.reverse()
@@ -448,7 +448,7 @@ def bf16_quality(seeds: list[int], epochs: int, n_train: int) -> dict:
             model.fit(
                 ds.take(3), steps_per_epoch=3, epochs=1, verbose=0
             )  # trace
-            _, ds, _ = epoch_batches(
+            ds, _ = epoch_batches(
                 [x], 128, seed, epochs, drop_remainder=True
             )
             start = time.perf_counter()
