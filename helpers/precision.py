@@ -53,6 +53,28 @@ def dtype_policy(name: str) -> AbstractContextManager[None]:
     return _policy(name)
 
 
+def to_float32(model: keras.Model) -> int:
+    """Make the layers of ``model`` that compute in 16 bits use float32.
+
+    In place; the weights stay as they are (a mixed policy keeps them in
+    float32 already). A model trained under ``mixed_bfloat16`` then runs
+    where bfloat16 is slow or unsupported (a GPU, an older CPU). Meant for
+    a freshly loaded model: Keras' compiled functions are dropped so that
+    they are traced again, other caches of traced calls are not. Returns
+    how many layers changed.
+    """
+    checks.instance("model", model, keras.Model)
+    changed = 0
+    for layer in model._flatten_layers(include_self=True):
+        if layer.compute_dtype in ("bfloat16", "float16"):
+            layer.dtype_policy = "float32"
+            changed += 1
+        if isinstance(layer, keras.Model):
+            for name in ("train", "test", "predict"):
+                setattr(layer, f"{name}_function", None)
+    return changed
+
+
 @contextmanager
 def _policy(name: str) -> Iterator[None]:
     before = keras.config.dtype_policy()

@@ -32,7 +32,7 @@ from typing import Any
 import keras
 
 import helpers  # noqa: F401  (pins the TensorFlow backend first)
-from helpers import checks
+from helpers import checks, precision
 from helpers.data import sha256_file
 from helpers.runtime import Run
 from helpers.training import write_text_atomic
@@ -172,6 +172,10 @@ def _load(folder: Path, source: str) -> StoreEntry | None:
             f"name: cannot load {folder.name!r} ({type(err).__name__}: "
             f"{err}); {how}"
         ) from None
+    if precision.resolve("auto") == "float32":
+        # trained in bfloat16 on a CPU that has it; here bfloat16 would be
+        # slow (emulated) or unsupported
+        precision.to_float32(sampler)
     missing = [
         k for k in EntryInfo.__dataclass_fields__ if k not in record
     ]

@@ -2232,6 +2232,9 @@ WRONG: dict[str, list[Case]] = {
         (lambda k: precision.resolve("bf16"), V, "precision"),
         (lambda k: precision.resolve("auto", cpuinfo=3), T, "cpuinfo"),
     ],
+    "precision.to_float32": [
+        (lambda k: precision.to_float32("a model"), T, "model"),
+    ],
     "precision.dtype_policy": [
         (lambda k: precision.dtype_policy("auto"), V, "name"),
         (lambda k: precision.dtype_policy("float16"), V, "name"),

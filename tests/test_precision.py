@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import keras
+import numpy as np
 import pytest
 
 from helpers import gan_networks, precision
@@ -62,3 +63,50 @@ def test_wrong_names_are_refused():
         precision.resolve("bf16")
     with pytest.raises(ValueError, match="name: expected one of"):
         precision.dtype_policy("auto")
+
+
+def test_to_float32_computes_in_float32_with_the_same_weights():
+    keras.utils.set_random_seed(0)
+    with precision.dtype_policy("mixed_bfloat16"):
+        mixed = gan_networks.dcgan_generator(8, 4)
+    plain = gan_networks.dcgan_generator(8, 4)
+    plain.set_weights(mixed.get_weights())
+    codings = (
+        np.random.default_rng(0).normal(size=(4, 8)).astype("float32")
+    )
+    before = mixed(codings, training=False)
+    bf16_layers = sum(
+        layer.compute_dtype == "bfloat16" for layer in mixed.layers
+    )
+    before_traced = mixed.predict(codings, verbose=0)
+    # the layers, and the model itself and its input, which carry a policy
+    assert precision.to_float32(mixed) >= bf16_layers > 0
+    assert all(layer.compute_dtype == "float32" for layer in mixed.layers)
+    after = mixed(codings, training=False)
+    # now the float32 network's numbers, no longer bfloat16's
+    np.testing.assert_allclose(
+        after, plain(codings, training=False), atol=1e-6
+    )
+    assert np.abs(np.asarray(after) - np.asarray(before)).max() > 1e-6
+    # predict() traces again instead of keeping the bfloat16 graph
+    np.testing.assert_allclose(
+        mixed.predict(codings, verbose=0), after, atol=1e-6
+    )
+    assert np.abs(before_traced - np.asarray(after)).max() > 1e-6
+    assert precision.to_float32(mixed) == 0  # nothing left to change
+
+
+def test_to_float32_reaches_nested_models_and_checks_its_argument():
+    with precision.dtype_policy("mixed_bfloat16"):
+        inner = keras.Sequential(
+            [keras.Input((3,)), keras.layers.Dense(2)]
+        )
+    outer = keras.Sequential([keras.Input((3,)), inner])
+    # at least the inner model and its Dense layer; not the outer one
+    assert precision.to_float32(outer) >= 2
+    assert outer.compute_dtype == "float32"
+    assert (
+        inner.compute_dtype == inner.layers[0].compute_dtype == "float32"
+    )
+    with pytest.raises(TypeError, match="model"):
+        precision.to_float32("not a model")

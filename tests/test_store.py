@@ -9,7 +9,7 @@ import keras
 import numpy as np
 import pytest
 
-from helpers import runtime, store, training
+from helpers import precision, runtime, store, training
 from helpers.recipes import Recipe, TrainData
 from helpers.samplers import DecoderSampler
 
@@ -322,3 +322,31 @@ def test_every_committed_cpu_model_loads_and_draws(monkeypatch):
         images = found.sample(2, seed=0)
         assert images.shape[0] == 2 and images.min() >= 0, name
         assert images.max() <= 1, name
+
+
+def test_a_bfloat16_model_loads_in_float32_where_bfloat16_is_not_used(
+    monkeypatch,
+):
+    """A sampler trained under mixed_bfloat16 on a CPU that has it."""
+    with precision.dtype_policy("mixed_bfloat16"):
+        mixed = sampler()
+    store.save(mixed, info())
+    monkeypatch.setattr(precision, "resolve", lambda p: "mixed_bfloat16")
+    kept = store.load("g", "smoke").sampler
+    # where bfloat16 is this machine's, the layers keep it
+    assert all(
+        layer.compute_dtype == "bfloat16" for layer in kept.network.layers
+    )
+    monkeypatch.setattr(precision, "resolve", lambda p: "float32")
+    moved = store.load("g", "smoke").sampler
+    assert all(
+        layer.compute_dtype == "float32" for layer in moved.network.layers
+    )
+    plain = sampler()  # the same network built in float32
+    plain.network.set_weights(mixed.network.get_weights())
+    np.testing.assert_allclose(
+        moved.sample(3, seed=0), plain.sample(3, seed=0), atol=1e-6
+    )
+    assert (
+        np.abs(moved.sample(3, seed=0) - kept.sample(3, seed=0)).max() > 0
+    )
