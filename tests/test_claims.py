@@ -946,7 +946,13 @@ def test_chapter11_claims():
     beats = sum(better(fid["dense_gan_plus_mbstd"], fid[k]) for k in vaes)
     trails = sum(better(fid[k], fid["dense_gan"]) for k in vaes)
     assert beats == num(v, "ch11_mbstd_beats") == 4
-    assert trails == num(v, "ch11_dense_trails") == 4
+    assert trails == num(v, "ch11_dense_trails")
+    # "within the seed spread of the others: its seeds scatter"
+    others = [k for k in vaes if not better(fid[k], fid["dense_gan"])]
+    assert all(spread(fid[k], fid["dense_gan"]) for k in others)
+    assert np.std(fid["dense_gan"], ddof=1) > max(
+        np.std(fid[k], ddof=1) for k in vaes
+    )
     # VAE 32 against AE 32: within the seed spread here; chapter 5 (10 000
     # samples per seed) puts the VAE behind by an interval just clear of
     # 0; both gaps point the same way and are about 2.
@@ -989,47 +995,62 @@ def test_appendix_benchmark_claims():
         name: json.loads((ROOT / "benchmarks" / name).read_text())
         for name in ("results.json", "results-threads1.json")
     }
-    default = "compiled, 64 steps per call (the chapters' default)"
-    fused = "compiled, 64 steps per call, fused RMSprop"
-    xla = "compiled, 64 steps per call, XLA"
+    keras_1 = "compiled, Keras' RMSprop"
+    keras_64 = "compiled, 64 steps per call, Keras' RMSprop"
+    default = "compiled, 64 steps per call, fused RMSprop (the chapters' default)"
+    xla = "compiled, 64 steps per call, fused RMSprop, XLA"
     for run in runs.values():
         dense = run["results"][0]
         assert (dense["model"], dense["batch"]) == ("dense", 32)
         q = dense["ratios"]
-        # "No variant reaches the factor of 5"; "in both runs its median
-        # lies above the default's, but in neither do the repeats separate"
+        # "No variant reaches the factor of 5"; fused against Keras'
+        # RMSprop: "no difference shown", "repeats overlapping again"
         assert max(v["median"] for v in q.values()) < 5
-        assert q[fused]["median"] > q[default]["median"]
-        assert q[fused]["min"] < q[default]["max"]
+        assert q[default]["min"] < q[keras_64]["max"]
+        assert q[keras_64]["min"] < q[default]["max"]
     main, one = runs["results.json"], runs["results-threads1.json"]
     q = main["results"][0]["ratios"]
-    quoted = [
-        f"{q['compiled']['median']:.2f} times",
-        f"{q[default]['median']:.2f} times",
-        f"median of {q[fused]['median']:.2f}",
-        f"({q[fused]['min']:.2f} to {q[fused]['max']:.2f})",
-        f"({q[default]['min']:.2f} to {q[default]['max']:.2f})",
-        f"reaches {q[xla]['median']:.2f} (best repeat {q[xla]['max']:.2f})",
-    ]
     q1 = one["results"][0]["ratios"]
-    quoted += [
-        f"median reached {q1[fused]['median']:.2f} there (repeats "
-        f"{q1[fused]['min']:.2f} to {q1[fused]['max']:.2f})",
+    # "the highest median of either run"
+    assert q1[default]["median"] == max(
+        v["median"] for r in (q, q1) for v in r.values()
+    )
+    quoted = [
+        f"{q[keras_1]['median']:.2f} times as fast",
+        f"{q[keras_64]['median']:.2f} times as fast with 64",
+        f"median of {q[default]['median']:.2f} (repeats "
+        f"{q[default]['min']:.2f} to {q[default]['max']:.2f}) against "
+        f"{q[keras_64]['median']:.2f} ({q[keras_64]['min']:.2f} to "
+        f"{q[keras_64]['max']:.2f})",
+        f"reaches {q[xla]['median']:.2f} (best repeat {q[xla]['max']:.2f})",
+        f"median of {q1[default]['median']:.2f} there (repeats "
+        f"{q1[default]['min']:.2f} to {q1[default]['max']:.2f})",
+        f"against {q1[keras_64]['median']:.2f} with Keras' RMSprop",
         f"XLA's median there was {q1[xla]['median']:.2f}, against "
         f"{q[xla]['median']:.2f}",
         f"medians of {main['repeats']} alternated repeats",
+        f"found {main['steadiness']['share_below_half']:.0%} of its slices",
     ]
     lecture = main["results"][0]["images_per_s"]["lecture loop"]
     quoted.append(f"{round(lecture):,}".replace(",", " ") + " images per")
-    parts = main["breakdown"]["parts"]
+    b = main["breakdown"]
+    parts = b["parts"]
+    lecture_step = b["lecture loop step"]
+    piped = b["compiled step, trainer's pipeline"]
     quoted += [
-        f"multiplies of one step alone took "
-        f"{1000 * parts['matrix multiplies']:.2f} ms",
-        f"overhead ({1000 * parts[next(k for k in parts if 'Python' in k)]:.1f}"
+        f"own step took {1000 * lecture_step:.2f} ms",
+        f"compiled step {1000 * piped:.2f} ms on the",
+        f"{1000 * b['compiled step, constant batch']:.2f} ms on a constant",
+        f"leaves {1000 * lecture_step / 5:.2f} ms a step",
+        f"one step alone took {1000 * parts['matrix multiplies']:.2f} ms",
+        f"metrics: {1000 * parts[next(k for k in parts if 'other' in k)]:.2f}"
         " ms)",
-        f"own lecture step ({1000 * main['breakdown']['lecture loop step']:.1f}"
+        f"input pipeline ({1000 * parts['input pipeline']:.2f} ms)",
+        f"unfused optimizer ({1000 * parts[next(k for k in parts if 'Python' in k)]:.2f}"
         " ms)",
     ]
+    # "the matrix multiplies of one step alone took" nearly all of a 5x step
+    assert 0.8 * lecture_step / 5 < parts["matrix multiplies"]
     flops = {(f["model"], f["batch"]): f for f in main["flops"]}
     quoted.append(f"run at {flops['dense', 32]['share_of_peak']:.0%}")
     shares = [
@@ -1044,11 +1065,16 @@ def test_appendix_benchmark_claims():
         if r["model"] == "dcgan"
         for v in r["ratios"].values()
     ]
-    quoted.append(f"XLA helps only at batch 32 ({dc[1]:.2f})")
     quoted.append(f"ratio is {dc[0]:.2f}, {dc[2]:.2f} and {dc[4]:.2f}")
-    quoted.append(f"larger batches ({dc[3]:.2f}, {dc[5]:.2f})")
+    quoted.append(f"XLA changes little ({dc[1]:.2f}, {dc[3]:.2f})")
+    quoted.append(f"slows the largest batch ({dc[5]:.2f})")
+    assert dc[5] < 1
     bf = main["bf16"]
     s = bf["speed"]["ratio"]
+    whole = (
+        bf["float32"]["images_per_s"]
+        + bf["mixed_bfloat16"]["images_per_s"]
+    )
     quoted += [
         f"stepped {s['median']:.2f} times as fast",
         f"from {s['min']:.2f} to {s['max']:.2f}",
@@ -1056,14 +1082,17 @@ def test_appendix_benchmark_claims():
         f"{bf['gflops'] / main['peak_gflops']:.0%} of the float32 peak",
         f"was {stats.summary(bf['mixed_bfloat16']['fid']).format(1)[:10]}",
         f"against {stats.summary(bf['float32']['fid']).format(1)[:10]}",
+        f"spread from {round(min(whole)):,} to {round(max(whole)):,}".replace(
+            ",", " "
+        ),
     ]
-    # "three of the six ended at the same rate to four digits"
-    whole = (
-        bf["float32"]["images_per_s"]
-        + bf["mixed_bfloat16"]["images_per_s"]
+    # "as widely within a policy as between the two": the policies' ranges
+    # of whole-run rates overlap
+    f32, b16 = (
+        bf["float32"]["images_per_s"],
+        bf["mixed_bfloat16"]["images_per_s"],
     )
-    capped = [r for r in whole if 1460.5 <= round(r, 1) <= 1460.7]
-    assert len(capped) == 3 and len(whole) == 6
+    assert min(b16) < max(f32) and min(f32) < max(b16)
     for q_ in quoted:
         assert q_.replace(" %", "%") in text.replace(" %", "%"), q_
     # "every repeat faster"; "within the seed spread"
