@@ -545,10 +545,14 @@ def test_chapter7_claims():
         )
         assert s * (np.mean(with_) - np.mean(without)) > 0
         assert spread(with_, without)
+    # "without the feature the seeds disagree"
+    assert np.std(v["ch7_fid_plain_runs"], ddof=1) > np.std(
+        v["ch7_fid_mbstd_runs"], ddof=1
+    )
 
-    # "k of n seeds end with a class under 1 %, against m without it:
-    # fewer, but not none"
-    assert 0 < num(v, "ch7_n_collapsed_mbstd") < num(v, "ch7_n_collapsed")
+    # "k of n seeds end with a class under 1 %, against m without it: ...
+    # the feature does not rule collapse out"
+    assert 0 < num(v, "ch7_n_collapsed_mbstd")
     # one more input to a 100-unit layer
     assert num(v, "ch7_mbstd_weights") == 100
 
@@ -946,10 +950,10 @@ def test_chapter11_claims():
     beats = sum(better(fid["dense_gan_plus_mbstd"], fid[k]) for k in vaes)
     trails = sum(better(fid[k], fid["dense_gan"]) for k in vaes)
     assert beats == num(v, "ch11_mbstd_beats") == 4
-    assert trails == num(v, "ch11_dense_trails")
-    # "within the seed spread of the others: its seeds scatter"
-    others = [k for k in vaes if not better(fid[k], fid["dense_gan"])]
-    assert all(spread(fid[k], fid["dense_gan"]) for k in others)
+    # "within the seed spread of all 4 VAEs by the verdict lines: its seeds
+    # scatter"
+    assert trails == num(v, "ch11_dense_trails") == 0
+    assert all(spread(fid[k], fid["dense_gan"]) for k in vaes)
     assert np.std(fid["dense_gan"], ddof=1) > max(
         np.std(fid[k], ddof=1) for k in vaes
     )
@@ -1046,13 +1050,19 @@ def test_appendix_benchmark_claims():
         f"metrics: {1000 * parts[next(k for k in parts if 'other' in k)]:.2f}"
         " ms)",
         f"input pipeline ({1000 * parts['input pipeline']:.2f} ms)",
-        f"unfused optimizer ({1000 * parts[next(k for k in parts if 'Python' in k)]:.2f}"
+        f"per-call overhead ({1000 * parts[next(k for k in parts if 'Python' in k)]:.2f}"
         " ms)",
+        f"cut {1000 * (piped - lecture_step / 5):.2f} ms from a "
+        f"{1000 * piped:.2f} ms compiled step",
     ]
+    # "XLA's ratio is above the fused variant's, its images per second below"
+    rates = main["results"][0]["images_per_s"]
+    assert q[xla]["median"] > q[default]["median"]
+    assert rates[xla] < rates[default]
     # "the matrix multiplies of one step alone took" nearly all of a 5x step
     assert 0.8 * lecture_step / 5 < parts["matrix multiplies"]
     flops = {(f["model"], f["batch"]): f for f in main["flops"]}
-    quoted.append(f"run at {flops['dense', 32]['share_of_peak']:.0%}")
+    quoted.append(f"ran at {flops['dense', 32]['share_of_peak']:.0%}")
     shares = [
         f["share_of_peak"] for f in main["flops"] if f["model"] == "dcgan"
     ]
@@ -1066,9 +1076,15 @@ def test_appendix_benchmark_claims():
         for v in r["ratios"].values()
     ]
     quoted.append(f"ratio is {dc[0]:.2f}, {dc[2]:.2f} and {dc[4]:.2f}")
-    quoted.append(f"XLA changes little ({dc[1]:.2f}, {dc[3]:.2f})")
-    quoted.append(f"slows the largest batch ({dc[5]:.2f})")
-    assert dc[5] < 1
+    quoted.append(f"batch 32 and 64 ({dc[1]:.2f}, {dc[3]:.2f})")
+    quoted.append(f"largest batch in every repeat ({dc[5]:.2f})")
+    # "XLA's medians at batch 32 and 64 lie within the compiled trainer's
+    # range of repeats, and it slows the largest batch in every repeat"
+    dcgan = [r for r in main["results"] if r["model"] == "dcgan"]
+    for r in dcgan[:2]:
+        c_, x_ = r["ratios"]["compiled"], r["ratios"]["compiled, XLA"]
+        assert c_["min"] <= x_["median"] <= c_["max"]
+    assert dcgan[2]["ratios"]["compiled, XLA"]["max"] < 1
     bf = main["bf16"]
     s = bf["speed"]["ratio"]
     whole = (
@@ -1086,6 +1102,16 @@ def test_appendix_benchmark_claims():
             ",", " "
         ),
     ]
+    # "The two policies' own medians (922 and 1 837 images/s in the table)
+    # ... float32 ran at 1 625 images/s at the same batch in the DCGAN rows"
+    own = bf["speed"]["images_per_s"]
+    at128 = dcgan[2]["images_per_s"]["compiled"]
+    quoted += [
+        f"({round(own['float32']):,} and {round(own['mixed_bfloat16']):,}"
+        " images/s".replace(",", " "),
+        f"float32 ran at {round(at128):,} images/s".replace(",", " "),
+    ]
+    assert own["float32"] < at128
     # "as widely within a policy as between the two": the policies' ranges
     # of whole-run rates overlap
     f32, b16 = (
