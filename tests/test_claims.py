@@ -596,11 +596,14 @@ def test_chapter8_claims():
     assert num(v, "ch8_cost_ratio") == pytest.approx(
         t_dcgan[0] / t_dense[0], rel=0.1
     )
-    # chapter 7's dense GAN (own recipe) ends below the same networks with
-    # the DCGAN's recipe, and stays far above the DCGAN (when stored)
+    # chapter 7's dense GAN (own recipe): "each of its seeds ends below"
+    # the same networks with the DCGAN's recipe, "but they scatter too
+    # widely for an interval clear of 0"; it stays far above the DCGAN
+    # (when stored)
     if "ch8_fid_dense_runs" in v:
         lecture = v["ch8_fid_dense_runs"]
-        assert better(lecture, dense_m)
+        assert max(lecture) < min(dense_m)
+        assert spread(lecture, dense_m)
         assert better(dcgan, lecture)
     # turbulence after the burn-in: within the seed spread for both losses;
     # the dense generator's loss falls from about 4 to under 2 at first

@@ -221,7 +221,9 @@ def test_data_digest_sees_every_byte_shape_and_dtype():
 def test_optimizers_lists_both_networks_of_a_gan():
     found = signature.optimizers(tiny_gan("normal"))
     assert {"d_optimizer", "g_optimizer"} <= set(found)
-    assert found["d_optimizer"]["class_name"] == "RMSprop"
+    assert (
+        found["d_optimizer"]["class_name"] == "FusedRMSprop"
+    )  # the default
     assert (
         signature.optimizers(build(lr=0.5))["optimizer"]["config"][
             "learning_rate"
