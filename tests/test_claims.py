@@ -1080,14 +1080,17 @@ def test_appendix_benchmark_claims():
     ]
     quoted.append(f"ratio is {dc[0]:.2f}, {dc[2]:.2f} and {dc[4]:.2f}")
     quoted.append(f"batch 32 and 64 ({dc[1]:.2f}, {dc[3]:.2f})")
-    quoted.append(f"largest batch in every repeat ({dc[5]:.2f})")
+    quoted.append(f"in every repeat (median {dc[5]:.2f})")
     # "XLA's medians at batch 32 and 64 lie within the compiled trainer's
-    # range of repeats, and it slows the largest batch in every repeat"
+    # range of repeats, and at batch 128 it ran slower than the lecture loop
+    # in every repeat, a range that overlaps the compiled trainer's"
     dcgan = [r for r in main["results"] if r["model"] == "dcgan"]
     for r in dcgan[:2]:
         c_, x_ = r["ratios"]["compiled"], r["ratios"]["compiled, XLA"]
         assert c_["min"] <= x_["median"] <= c_["max"]
-    assert dcgan[2]["ratios"]["compiled, XLA"]["max"] < 1
+    c_, x_ = (dcgan[2]["ratios"][k] for k in ("compiled", "compiled, XLA"))
+    assert x_["max"] < 1
+    assert x_["min"] < c_["max"] and c_["min"] < x_["max"]
     bf = main["bf16"]
     s = bf["speed"]["ratio"]
     whole = (
