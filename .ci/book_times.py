@@ -139,8 +139,9 @@ def main() -> int:
             lines.append(f"| {stage} | {seconds / 60:.1f} |")
     lines += [
         "",
-        "The gpu profile has not been run for this edition (no GPU was "
-        "available); `book/run_whole_book.ipynb` runs it on Colab.",
+        "The gpu profile has not been run for this edition (no GPU with "
+        "TensorFlow was available); `book/run_whole_book.ipynb` runs it "
+        "on Colab.",
     ]
     out = ROOT / "benchmarks" / "times.md"
     out.write_text("\n".join(lines) + "\n")

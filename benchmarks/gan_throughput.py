@@ -165,6 +165,20 @@ class Compiled:
         return (time.perf_counter() - start) * steps / run
 
 
+def ratio_summary(base: list[float], other: list[float]) -> dict:
+    """Min, median and max of ``other / base``, one ratio per repeat.
+
+    Each ratio divides two rates of the same repeat, so a slow stretch of
+    the host slows both sides of it alike.
+    """
+    ratio = [b / a for a, b in zip(base, other, strict=True)]
+    return {
+        "min": min(ratio),
+        "median": statistics.median(ratio),
+        "max": max(ratio),
+    }
+
+
 def measure(kind, batch, images, repeats, seconds, variants) -> dict:
     """Alternate the lecture loop and each variant; images/s and ratios."""
     lecture = Lecture(kind, images, batch)
@@ -197,12 +211,9 @@ def measure(kind, batch, images, repeats, seconds, variants) -> dict:
         "ratios": {},
     }
     for name in trainers:
-        ratio = [b / a for a, b in zip(rates["lecture loop"], rates[name])]
-        result["ratios"][name] = {
-            "min": min(ratio),
-            "median": statistics.median(ratio),
-            "max": max(ratio),
-        }
+        result["ratios"][name] = ratio_summary(
+            rates["lecture loop"], rates[name]
+        )
     return result
 
 
@@ -367,31 +378,38 @@ def steadiness(seconds: float, slice_s: float = 0.1) -> dict:
 
 
 def policy_dcgan(policy: str, images: np.ndarray, seed: int, epochs: int):
-    """The chapters' DCGAN recipe (batch 128) under ``policy``, its batches
-    for ``epochs`` epochs and the steps in one."""
+    """The chapters' DCGAN recipe (batch 128) under ``policy``, and a
+    function that returns its batches for ``epochs`` epochs and the steps
+    in one (a fresh stream per call: tracing must not eat the timed one)."""
     recipe = recipes.dcgan(
         epochs, n_train=len(images), seed=seed, precision=policy
     )
     keras.utils.set_random_seed(seed)
     model = recipe.build()
-    ds, steps = epoch_batches(
-        [images], 128, seed, epochs, drop_remainder=True
-    )
-    return model, ds, steps
+
+    def batches():
+        return epoch_batches(
+            [images], 128, seed, epochs, drop_remainder=True
+        )
+
+    return model, batches
 
 
 class PolicyTrainer:
     """The chapters' DCGAN recipe (batch 128) under one dtype policy."""
 
     def __init__(self, policy: str, images: np.ndarray):
-        self.model, self.dataset, _ = policy_dcgan(
-            policy, images, 0, 10_000
-        )
+        self.model, batches = policy_dcgan(policy, images, 0, 10_000)
+        self.dataset, _ = batches()
 
     def __call__(self, steps: int) -> float:
         start = time.perf_counter()
         self.model.fit(
-            self.dataset, steps_per_epoch=steps, epochs=1, verbose=0
+            self.dataset,
+            steps_per_epoch=steps,
+            epochs=1,
+            verbose=0,
+            shuffle=False,  # the dataset is shuffled
         )
         return time.perf_counter() - start
 
@@ -419,18 +437,11 @@ def bf16_speed(images: np.ndarray, repeats: int, seconds: float) -> dict:
             n = steps[policy]
             rates[policy].append(n * 128 / trainers[policy](n))
         order.reverse()
-    ratio = [
-        b / a for a, b in zip(rates["float32"], rates["mixed_bfloat16"])
-    ]
     return {
         "images_per_s": {
             p: statistics.median(r) for p, r in rates.items()
         },
-        "ratio": {
-            "min": min(ratio),
-            "median": statistics.median(ratio),
-            "max": max(ratio),
-        },
+        "ratio": ratio_summary(rates["float32"], rates["mixed_bfloat16"]),
     }
 
 
@@ -444,15 +455,24 @@ def bf16_quality(seeds: list[int], epochs: int, n_train: int) -> dict:
     for policy in ("float32", "mixed_bfloat16"):
         fids, rates = [], []
         for seed in seeds:
-            model, ds, steps = policy_dcgan(policy, x, seed, epochs)
+            model, batches = policy_dcgan(policy, x, seed, epochs)
+            ds, _ = batches()
             model.fit(
-                ds.take(3), steps_per_epoch=3, epochs=1, verbose=0
+                ds.take(3),
+                steps_per_epoch=3,
+                epochs=1,
+                verbose=0,
+                shuffle=False,
             )  # trace
-            ds, _ = epoch_batches(
-                [x], 128, seed, epochs, drop_remainder=True
-            )
+            ds, steps = batches()
             start = time.perf_counter()
-            model.fit(ds, steps_per_epoch=steps, epochs=epochs, verbose=0)
+            model.fit(
+                ds,
+                steps_per_epoch=steps,
+                epochs=epochs,
+                verbose=0,
+                shuffle=False,
+            )
             rates.append(
                 steps * epochs * 128 / (time.perf_counter() - start)
             )
