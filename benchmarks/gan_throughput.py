@@ -3,6 +3,7 @@
     python benchmarks/gan_throughput.py            # full run (about 20 minutes on 2 cores)
     python benchmarks/gan_throughput.py --quick    # a short check that everything runs
     python benchmarks/gan_throughput.py --dense-only --intra-op-threads 1
+    python benchmarks/gan_throughput.py --bf16-speed-only --repeats 21 --seconds 2
 
 1. For the dense GAN (batch 32, the lecture's) and the DCGAN (batch 32, 64, 128): images
    per second of (a) the lecture's two-phase ``train_on_batch`` loop
@@ -494,6 +495,31 @@ def bf16_quality(seeds: list[int], epochs: int, n_train: int) -> dict:
     return out
 
 
+def bf16_speed_only(images: np.ndarray, args: argparse.Namespace) -> int:
+    """The bfloat16 speed repeats alone, for a longer alternation than the
+    full run affords; results-bf16-speed.json."""
+    if not bf16_flags():
+        print("this processor reports no bfloat16 instructions")
+        return 1
+    steady = steadiness(30.0)
+    print(f"steadiness: {steady}", flush=True)
+    speed = bf16_speed(images[:2048] * 2 - 1, args.repeats, args.seconds)
+    report = {
+        "machine": runtime.describe_machine(),
+        "repeats": args.repeats,
+        "seconds": args.seconds,
+        "steadiness": steady,
+        "bf16_speed": speed,
+        "finished": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+    }
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "results-bf16-speed.json").write_text(
+        json.dumps(report, indent=1) + "\n"
+    )
+    print(json.dumps(report, indent=1))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__,
@@ -506,6 +532,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=3.0)
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks")
     parser.add_argument("--skip-bf16", action="store_true")
+    parser.add_argument(
+        "--bf16-speed-only",
+        action="store_true",
+        help="only the alternated bfloat16/float32 DCGAN repeats "
+        "(results-bf16-speed.json)",
+    )
     parser.add_argument(
         "--dense-only", action="store_true", help="the dense GAN only"
     )
@@ -528,6 +560,8 @@ def main(argv: list[str] | None = None) -> int:
     images = (
         np.random.default_rng(0).random((4096, 28, 28)).astype("float32")
     )
+    if args.bf16_speed_only:
+        return bf16_speed_only(images, args)
     plan = [
         (
             "dense",
