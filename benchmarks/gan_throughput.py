@@ -24,7 +24,9 @@
    judge's Fréchet distance after the same epochs on a subset, from several seeds each.
 
 Results go to ``benchmarks/results.json`` and, as the tables the appendix includes,
-``benchmarks/results.md``.
+``benchmarks/results.md`` (``results-threads1.*`` with one thread per op,
+``results-bf16-speed.json`` for ``--bf16-speed-only``; ``--tag`` appends to the names).
+Each result keeps its per-repeat rates, so a slow stretch can be seen, not only guessed.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ import os
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -166,11 +169,14 @@ class Compiled:
         return (time.perf_counter() - start) * steps / run
 
 
-def ratio_summary(base: list[float], other: list[float]) -> dict:
+def ratio_summary(
+    base: list[float], other: list[float]
+) -> dict[str, float]:
     """Min, median and max of ``other / base``, one ratio per repeat.
 
-    Each ratio divides two rates of the same repeat, so a slow stretch of
-    the host slows both sides of it alike.
+    Each ratio divides two rates timed back to back, so a slow stretch that
+    spans the whole repeat cancels; a pause on one side makes that repeat an
+    outlier, which the median resists.
     """
     ratio = [b / a for a, b in zip(base, other, strict=True)]
     return {
@@ -210,6 +216,7 @@ def measure(kind, batch, images, repeats, seconds, variants) -> dict:
             k: statistics.median(v) for k, v in rates.items()
         },
         "ratios": {},
+        "rates": rates,
     }
     for name in trainers:
         result["ratios"][name] = ratio_summary(
@@ -378,10 +385,13 @@ def steadiness(seconds: float, slice_s: float = 0.1) -> dict:
     }
 
 
-def policy_dcgan(policy: str, images: np.ndarray, seed: int, epochs: int):
+def policy_dcgan(
+    policy: str, images: np.ndarray, seed: int, epochs: int
+) -> tuple[keras.Model, Callable[[], tuple[tf.data.Dataset, int]]]:
     """The chapters' DCGAN recipe (batch 128) under ``policy``, and a
     function that returns its batches for ``epochs`` epochs and the steps
-    in one (a fresh stream per call: tracing must not eat the timed one)."""
+    in one (called once for the trace and once for the timed fit; both
+    see the same order)."""
     recipe = recipes.dcgan(
         epochs, n_train=len(images), seed=seed, precision=policy
     )
@@ -443,6 +453,7 @@ def bf16_speed(images: np.ndarray, repeats: int, seconds: float) -> dict:
             p: statistics.median(r) for p, r in rates.items()
         },
         "ratio": ratio_summary(rates["float32"], rates["mixed_bfloat16"]),
+        "rates": rates,
     }
 
 
@@ -495,27 +506,36 @@ def bf16_quality(seeds: list[int], epochs: int, n_train: int) -> dict:
     return out
 
 
+def result_suffix(args: argparse.Namespace) -> str:
+    """What the result files' names add: quick, threads per op, the tag."""
+    suffix = "-quick" if args.quick else ""
+    if args.intra_op_threads:
+        suffix += f"-threads{args.intra_op_threads}"
+    return suffix + args.tag
+
+
 def bf16_speed_only(images: np.ndarray, args: argparse.Namespace) -> int:
     """The bfloat16 speed repeats alone, for a longer alternation than the
     full run affords; results-bf16-speed.json."""
     if not bf16_flags():
         print("this processor reports no bfloat16 instructions")
         return 1
-    steady = steadiness(30.0)
+    steady = steadiness(3.0 if args.quick else 30.0)
     print(f"steadiness: {steady}", flush=True)
     speed = bf16_speed(images[:2048] * 2 - 1, args.repeats, args.seconds)
     report = {
         "machine": runtime.describe_machine(),
         "repeats": args.repeats,
         "seconds": args.seconds,
+        "quick": args.quick,
+        "intra_op_threads": args.intra_op_threads or "default",
         "steadiness": steady,
         "bf16_speed": speed,
         "finished": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
     }
     args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "results-bf16-speed.json").write_text(
-        json.dumps(report, indent=1) + "\n"
-    )
+    name = f"results-bf16-speed{result_suffix(args)}.json"
+    (args.out / name).write_text(json.dumps(report, indent=1) + "\n")
     print(json.dumps(report, indent=1))
     return 0
 
@@ -542,12 +562,22 @@ def main(argv: list[str] | None = None) -> int:
         "--dense-only", action="store_true", help="the dense GAN only"
     )
     parser.add_argument(
+        "--tag",
+        default="",
+        help="appended to the result files' names (e.g. -run2)",
+    )
+    parser.add_argument(
         "--intra-op-threads",
         type=int,
         default=0,
         help="threads per op (0: TensorFlow's default)",
     )
     args = parser.parse_args(argv)
+    if args.bf16_speed_only and (args.skip_bf16 or args.dense_only):
+        parser.error(
+            "--bf16-speed-only: runs only the bfloat16 repeats; it cannot "
+            "be combined with --skip-bf16 or --dense-only"
+        )
     if args.intra_op_threads:
         tf.config.threading.set_intra_op_parallelism_threads(
             args.intra_op_threads
@@ -671,11 +701,9 @@ def main(argv: list[str] | None = None) -> int:
         "bf16": bf16,
         "finished": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
     }
-    suffix = "-quick" if args.quick else ""
-    if args.intra_op_threads:
-        suffix += f"-threads{args.intra_op_threads}"
-    elif args.dense_only:  # never overwrite the full run's results
-        suffix += "-dense"
+    suffix = result_suffix(args)
+    if not args.intra_op_threads and args.dense_only:
+        suffix += "-dense"  # never overwrite the full run's results
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / f"results{suffix}.json").write_text(
         json.dumps(report, indent=1) + "\n"

@@ -1,10 +1,11 @@
 """Numeric precision of training: bfloat16 where the processor has it.
 
 Under Keras' ``mixed_bfloat16`` policy a layer keeps float32 weights and
-computes in bfloat16, which oneDNN runs faster than float32 on CPUs with
-``avx512_bf16`` or ``amx_bf16`` instructions (the appendix measures by how
-much for the DCGAN). Elsewhere bfloat16 is emulated and slow, so it is
-detected from the processor's flags, never assumed.
+computes in bfloat16, which oneDNN can run faster than float32 on CPUs
+with ``avx512_bf16`` or ``amx_bf16`` instructions (the appendix's runs of
+the DCGAN disagree on whether it does on the book's machine). Elsewhere
+bfloat16 is emulated and slow, so it is detected from the processor's
+flags, never assumed.
 """
 
 from __future__ import annotations

@@ -292,7 +292,7 @@ def lecture_gan(
         # RMSprop for each network, as in the lecture (GAN's default, fused
         # into one kernel per weight: fewer ops, no speed-up the appendix
         # could show); up to 64 steps per call: fewer returns to Python,
-        # the appendix's largest gain.
+        # the appendix's largest median gain.
         calls = min(64, n_train // batch_size)
         model.compile(steps_per_execution=calls)
         return model
