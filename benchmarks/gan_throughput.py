@@ -25,7 +25,8 @@
 
 Results go to ``benchmarks/results.json`` and, as the tables the appendix includes,
 ``benchmarks/results.md`` (``results-threads1.*`` with one thread per op,
-``results-bf16-speed.json`` for ``--bf16-speed-only``; ``--tag`` appends to the names).
+``results-bf16-speed.json`` for ``--bf16-speed-only``; ``--tag run2`` makes them
+``results-run2*``).
 Each result keeps its per-repeat rates, so a slow stretch can be seen, not only guessed.
 """
 
@@ -507,11 +508,13 @@ def bf16_quality(seeds: list[int], epochs: int, n_train: int) -> dict:
 
 
 def result_suffix(args: argparse.Namespace) -> str:
-    """What the result files' names add: quick, threads per op, the tag."""
+    """What the result files' names add: quick, the tag, threads per op."""
     suffix = "-quick" if args.quick else ""
+    if args.tag:
+        suffix += f"-{args.tag}"
     if args.intra_op_threads:
         suffix += f"-threads{args.intra_op_threads}"
-    return suffix + args.tag
+    return suffix
 
 
 def bf16_speed_only(images: np.ndarray, args: argparse.Namespace) -> int:
@@ -564,7 +567,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--tag",
         default="",
-        help="appended to the result files' names (e.g. -run2)",
+        help="added to the result files' names: results-TAG.json",
     )
     parser.add_argument(
         "--intra-op-threads",

@@ -588,6 +588,11 @@ def test_chapter7_claims():
         v["ch7_mbstd_missing_counts"]
     )
     assert num(v, "ch7_most_lost_plain") == max(v["ch7_missing_counts"])
+    assert num(v, "ch7_most_lost_mbstd") < num(v, "ch7_most_lost_plain")
+    # the heat maps show "the first of the seeds that lost the most classes
+    # without the feature"
+    counts = v["ch7_missing_counts"]
+    assert num(v, "ch7_shown_seed") == 42 + counts.index(max(counts))
     # Solution 3: "it still makes clothes the judge can name (k classes
     # covered on average ...), but worse ones: the Fréchet distance rises ...,
     # and the verdict line's interval lies above zero"
