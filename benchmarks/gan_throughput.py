@@ -508,13 +508,38 @@ def bf16_quality(seeds: list[int], epochs: int, n_train: int) -> dict:
 
 
 def result_suffix(args: argparse.Namespace) -> str:
-    """What the result files' names add: quick, the tag, threads per op."""
+    """What the result files' names add: quick, the tag, threads per op
+    (or -dense: a dense-only run never overwrites the full run's results)."""
     suffix = "-quick" if args.quick else ""
     if args.tag:
         suffix += f"-{args.tag}"
     if args.intra_op_threads:
         suffix += f"-threads{args.intra_op_threads}"
+    elif args.dense_only:
+        suffix += "-dense"
     return suffix
+
+
+def run_settings(args: argparse.Namespace, steady: dict) -> dict:
+    """The settings every result file records, with the steadiness probe."""
+    return {
+        "repeats": args.repeats,
+        "seconds": args.seconds,
+        "quick": args.quick,
+        "intra_op_threads": args.intra_op_threads or "default",
+        "steadiness": steady,
+    }
+
+
+def write_results(
+    args: argparse.Namespace, stem: str, report: dict
+) -> Path:
+    """``report`` as ``<out>/<stem><suffix>.json``, stamped when finished."""
+    report["finished"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    args.out.mkdir(parents=True, exist_ok=True)
+    path = args.out / f"{stem}{result_suffix(args)}.json"
+    path.write_text(json.dumps(report, indent=1) + "\n")
+    return path
 
 
 def bf16_speed_only(images: np.ndarray, args: argparse.Namespace) -> int:
@@ -528,17 +553,10 @@ def bf16_speed_only(images: np.ndarray, args: argparse.Namespace) -> int:
     speed = bf16_speed(images[:2048] * 2 - 1, args.repeats, args.seconds)
     report = {
         "machine": runtime.describe_machine(),
-        "repeats": args.repeats,
-        "seconds": args.seconds,
-        "quick": args.quick,
-        "intra_op_threads": args.intra_op_threads or "default",
-        "steadiness": steady,
+        **run_settings(args, steady),
         "bf16_speed": speed,
-        "finished": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
     }
-    args.out.mkdir(parents=True, exist_ok=True)
-    name = f"results-bf16-speed{result_suffix(args)}.json"
-    (args.out / name).write_text(json.dumps(report, indent=1) + "\n")
+    write_results(args, "results-bf16-speed", report)
     print(json.dumps(report, indent=1))
     return 0
 
@@ -693,25 +711,14 @@ def main(argv: list[str] | None = None) -> int:
         "machine": runtime.describe_machine(),
         "peak_gflops": peak / 1e9,
         "peak_derivation": how,
-        "repeats": args.repeats,
-        "seconds": args.seconds,
-        "quick": args.quick,
-        "intra_op_threads": args.intra_op_threads or "default",
-        "steadiness": steady,
+        **run_settings(args, steady),
         "results": results,
         "flops": flops,
         "breakdown": breakdown,
         "bf16": bf16,
-        "finished": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
     }
-    suffix = result_suffix(args)
-    if not args.intra_op_threads and args.dense_only:
-        suffix += "-dense"  # never overwrite the full run's results
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / f"results{suffix}.json").write_text(
-        json.dumps(report, indent=1) + "\n"
-    )
-    (args.out / f"results{suffix}.md").write_text(markdown(report))
+    path = write_results(args, "results", report)
+    path.with_suffix(".md").write_text(markdown(report))
     print(markdown(report))
     return 0
 

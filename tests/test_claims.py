@@ -1178,14 +1178,14 @@ def test_appendix_benchmark_claims():
     assert s["min"] > 1
     assert "within the seed spread" in bf["fid_verdict"]
     assert "avx512_bf16" in bf["flags"]
-    _appendix_second_runs(text, main, default, keras_1, keras_64, xla)
+    _appendix_second_runs(text, main, one, default, keras_1, keras_64, xla)
 
 
-def _appendix_second_runs(text, first, default, keras_1, keras_64, xla):
-    """The appendix's "same commands again" paragraphs."""
-    one = json.loads(
-        (ROOT / "benchmarks" / "results-threads1.json").read_text()
-    )
+def _appendix_second_runs(
+    text, first, one, default, keras_1, keras_64, xla
+):
+    """The appendix's "same commands again" paragraphs; ``first`` and
+    ``one`` are the first pair of runs, already read by the caller."""
     two, two_1, only = (
         json.loads((ROOT / "benchmarks" / name).read_text())
         for name in (
